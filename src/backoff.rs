@@ -1,0 +1,517 @@
+//! The schedule: how many tries, how long to wait between them, and for how long in all.
+
+use core::time::Duration;
+
+use crate::micros;
+
+/// Table length of the default [`Backoff`]: enough for stamina's defaults to reach `wait_max`.
+pub const DEFAULT_TABLE_LEN: usize = 10;
+
+/// A retry schedule: a `Copy` value, built with `const fn`, that can live in flash.
+///
+/// It holds a table of `N` jitter-free waits: computed by the exponential builder
+/// ([`Backoff::new`], [`Backoff::exponential`]) or given as a list ([`Backoff::from_waits`]).
+/// Before each retry, a random jitter in `[0, wait_jitter)` is added and the sum is capped at
+/// `wait_max`:
+///
+/// ```text
+/// wait(n) = min(wait_max, wait_initial * wait_exp_base^(n-1) + U(0, wait_jitter))
+/// ```
+///
+/// where `n = 1, 2, ...` counts failed tries. Past the end of the table, an exponential schedule
+/// waits `wait_max` (which is where it already is whenever the table reaches the cap; a table too
+/// short to get there errs towards backing off more, never less) and a list repeats its last wait.
+///
+/// # Defaults
+///
+/// stamina's: `attempts` 10, `timeout` 45 s, `wait_initial` 100 ms, `wait_exp_base` 2,
+/// `wait_max` 5 s, `wait_jitter` 1 s. Without jitter that is 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 5, 5,
+/// 5 s: nine waits between ten tries.
+///
+/// # Extreme values
+///
+/// Every input is accepted and saturates: durations are counted in whole microseconds (rounded
+/// down) up to `u64::MAX` µs, `Duration::MAX` as a timeout means no time limit, `attempts(0)` is
+/// one try, and factors below 1 are read as 1. No method panics or overflows.
+///
+/// # Examples
+///
+/// stamina's defaults:
+///
+/// ```
+/// use stamina::Backoff;
+/// use core::time::Duration;
+///
+/// let schedule = Backoff::new();
+/// assert_eq!(schedule.wait(1), Duration::from_millis(100));
+/// assert_eq!(schedule.wait(7), Duration::from_secs(5));
+/// ```
+///
+/// A schedule checked at compile time against an 8 s watchdog:
+///
+/// ```
+/// use stamina::Backoff;
+/// use core::time::Duration;
+///
+/// const SENSOR: Backoff<4> = Backoff::exponential()
+///     .attempts(5)
+///     .wait_initial(Duration::from_millis(10))
+///     .wait_jitter(Duration::from_millis(5))
+///     .wait_max(Duration::from_millis(500));
+/// const _: () = assert!(SENSOR.max_total_wait().as_millis() < 8_000);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a Backoff does nothing until a retry loop uses it"]
+pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
+    /// Jitter-free waits in µs after failed try 1, 2, ..., N.
+    waits: [u64; N],
+    /// Jitter-free wait in µs after a failed try past the table.
+    tail: u64,
+    max: u64,
+    jitter: u64,
+    /// `u64::MAX` means no time limit.
+    timeout: u64,
+    /// Tries, the first included; `UNLIMITED` means no limit.
+    attempts: u32,
+    shape: Shape,
+}
+
+/// How the table was made, so that a later builder call can remake it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Shape {
+    /// `initial * (num / den)^i`, with `num >= den >= 1`, reduced.
+    Exponential { initial: u64, num: u32, den: u32 },
+    /// Given by the user; `tail` is the last entry.
+    List,
+}
+
+const UNLIMITED: u32 = 0;
+const NO_TIMEOUT: u64 = u64::MAX;
+
+const DEFAULT_INITIAL: u64 = 100_000;
+const DEFAULT_MAX: u64 = 5_000_000;
+const DEFAULT_JITTER: u64 = 1_000_000;
+const DEFAULT_TIMEOUT: u64 = 45_000_000;
+const DEFAULT_ATTEMPTS: u32 = 10;
+
+impl Backoff {
+    /// stamina's defaults (see [`Backoff`]) with a table of [`DEFAULT_TABLE_LEN`] waits.
+    ///
+    /// ```
+    /// const SCHEDULE: stamina::Backoff = stamina::Backoff::new();
+    /// assert_eq!(SCHEDULE.attempts_limit(), Some(10));
+    /// ```
+    pub const fn new() -> Self {
+        Self::exponential()
+    }
+}
+
+impl Default for Backoff {
+    /// Same as [`Backoff::new`].
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Backoff<N> {
+    /// stamina's defaults with a table of `N` waits (pick `N` from the type or with turbofish).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// // 1 ms doubling to 10 s needs 15 waits before the cap.
+    /// let b = stamina::Backoff::<16>::exponential()
+    ///     .wait_initial(Duration::from_millis(1))
+    ///     .wait_max(Duration::from_secs(10));
+    /// assert_eq!(b.wait(15), Duration::from_secs(10));
+    /// assert_eq!(b.wait(14), Duration::from_millis(8192));
+    /// ```
+    pub const fn exponential() -> Self {
+        let shape = Shape::Exponential {
+            initial: DEFAULT_INITIAL,
+            num: 2,
+            den: 1,
+        };
+        Self {
+            waits: exponential_table(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
+            tail: DEFAULT_MAX,
+            max: DEFAULT_MAX,
+            jitter: DEFAULT_JITTER,
+            timeout: DEFAULT_TIMEOUT,
+            attempts: DEFAULT_ATTEMPTS,
+            shape,
+        }
+    }
+
+    /// A schedule from an explicit list of jitter-free waits; waits past the list repeat its last
+    /// one (an empty list waits zero). No `wait_max` cap applies until you set one; the other
+    /// settings keep stamina's defaults, jitter included.
+    ///
+    /// A network hiccup, then a deploy, then an overloaded database:
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use stamina::Backoff;
+    ///
+    /// const STEPS: Backoff<3> = Backoff::from_waits([
+    ///     Duration::from_millis(100),
+    ///     Duration::from_secs(1),
+    ///     Duration::from_secs(10),
+    /// ])
+    /// .wait_jitter(Duration::ZERO);
+    /// assert_eq!(STEPS.wait(2), Duration::from_secs(1));
+    /// assert_eq!(STEPS.wait(9), Duration::from_secs(10));
+    /// ```
+    pub const fn from_waits(waits: [Duration; N]) -> Self {
+        let mut table = [0u64; N];
+        let mut i = 0;
+        while i < N {
+            table[i] = micros::from_duration(waits[i]);
+            i += 1;
+        }
+        Self {
+            waits: table,
+            tail: if N == 0 { 0 } else { table[N - 1] },
+            max: u64::MAX,
+            jitter: DEFAULT_JITTER,
+            timeout: DEFAULT_TIMEOUT,
+            attempts: DEFAULT_ATTEMPTS,
+            shape: Shape::List,
+        }
+    }
+
+    /// The number of tries, the first included. `0` and `1` both mean exactly one try.
+    ///
+    /// ```
+    /// let b = stamina::Backoff::new().attempts(3);
+    /// assert_eq!(b.attempts_limit(), Some(3));
+    /// assert_eq!(b.attempts(0).attempts_limit(), Some(1));
+    /// ```
+    pub const fn attempts(mut self, attempts: u32) -> Self {
+        self.attempts = if attempts == 0 { 1 } else { attempts };
+        self
+    }
+
+    /// No limit on the number of tries: the loop ends when the timeout runs out, or never if there
+    /// is no timeout either ([`Backoff::no_timeout`]), which you should only want on a device
+    /// that has nothing better to do.
+    ///
+    /// ```
+    /// let b = stamina::Backoff::new().unlimited_attempts();
+    /// assert_eq!(b.attempts_limit(), None);
+    /// ```
+    pub const fn unlimited_attempts(mut self) -> Self {
+        self.attempts = UNLIMITED;
+        self
+    }
+
+    /// The time budget for waiting, counted from the end of the first failed try (the happy path
+    /// reads no clock; Python's stamina counts from before the first try). The loop never sleeps
+    /// past it: a wait that would end later gives up at once with the last error.
+    /// `Duration::MAX` means no time limit.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().timeout(Duration::from_secs(10));
+    /// assert_eq!(b.timeout_limit(), Some(Duration::from_secs(10)));
+    /// ```
+    pub const fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = micros::from_duration(timeout);
+        self
+    }
+
+    /// No time limit: only `attempts` ends the loop.
+    ///
+    /// ```
+    /// assert_eq!(stamina::Backoff::new().no_timeout().timeout_limit(), None);
+    /// ```
+    pub const fn no_timeout(mut self) -> Self {
+        self.timeout = NO_TIMEOUT;
+        self
+    }
+
+    /// The first jitter-free wait. Makes the schedule exponential (a list is replaced).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().wait_initial(Duration::from_secs(1));
+    /// assert_eq!(b.wait(2), Duration::from_secs(2));
+    /// ```
+    pub const fn wait_initial(self, initial: Duration) -> Self {
+        let (num, den) = self.factor();
+        self.rebuild(micros::from_duration(initial), num, den)
+    }
+
+    /// An integer growth factor (stamina's `wait_exp_base`); `0` is read as `1` (no growth).
+    /// Makes the schedule exponential, starting from its first wait.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().wait_exp_base(3);
+    /// assert_eq!(b.wait(3), Duration::from_millis(900));
+    /// ```
+    pub const fn wait_exp_base(self, base: u32) -> Self {
+        self.wait_exp_base_ratio(base, 1)
+    }
+
+    /// A fractional growth factor `num / den` in integer arithmetic, e.g. `(3, 2)` for 1.5. Each
+    /// wait is the previous one times `num / den`, rounded down to the microsecond. A ratio below
+    /// 1 is read as 1 (waits never shrink), `den == 0` as `den == 1`.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new()
+    ///     .wait_initial(Duration::from_millis(500))
+    ///     .wait_exp_base_ratio(3, 2);
+    /// assert_eq!(b.wait(3), Duration::from_micros(1_125_000));
+    /// ```
+    pub const fn wait_exp_base_ratio(self, num: u32, den: u32) -> Self {
+        let (num, den) = reduce(num, den);
+        let initial = match self.shape {
+            Shape::Exponential { initial, .. } => initial,
+            Shape::List => {
+                if N == 0 {
+                    self.tail
+                } else {
+                    self.waits[0]
+                }
+            }
+        };
+        self.rebuild(initial, num, den)
+    }
+
+    /// The cap on every wait, jitter included (stamina's `wait_max`).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().wait_max(Duration::from_secs(1));
+    /// assert_eq!(b.wait(9), Duration::from_secs(1));
+    /// ```
+    pub const fn wait_max(mut self, max: Duration) -> Self {
+        self.max = micros::from_duration(max);
+        match self.shape {
+            Shape::Exponential { initial, num, den } => self.rebuild(initial, num, den),
+            Shape::List => self,
+        }
+    }
+
+    /// The upper bound of the random jitter added to each wait before the cap; `Duration::ZERO`
+    /// turns jitter off.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().wait_jitter(Duration::ZERO);
+    /// assert_eq!(b.max_wait(1), b.wait(1));
+    /// ```
+    pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
+        self.jitter = micros::from_duration(jitter);
+        self
+    }
+
+    /// The jitter-free wait after failed try `n` (`n = 1, 2, ...`; `0` is read as `1`), capped at
+    /// `wait_max`.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new();
+    /// assert_eq!(b.wait(4), Duration::from_millis(800));
+    /// assert_eq!(b.wait(10_000), Duration::from_secs(5));
+    /// ```
+    pub const fn wait(&self, n: u32) -> Duration {
+        micros::to_duration(self.base_us(n))
+    }
+
+    /// The longest wait after failed try `n`: the jitter-free wait plus all the jitter, capped.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new();
+    /// assert_eq!(b.max_wait(1), Duration::from_millis(1100));
+    /// assert_eq!(b.max_wait(6), Duration::from_secs(5));
+    /// ```
+    pub const fn max_wait(&self, n: u32) -> Duration {
+        micros::to_duration(self.cap(self.base_us(n).saturating_add(self.jitter)))
+    }
+
+    /// The worst-case total of all waits: every wait at its longest, for `attempts - 1` waits,
+    /// bounded by the timeout; `Duration::MAX`-like (`u64::MAX` µs) when neither bounds it.
+    /// Waits that `on` overrides are bounded by the timeout only.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let b = stamina::Backoff::new().wait_jitter(Duration::ZERO).no_timeout();
+    /// // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 5 + 5 + 5
+    /// assert_eq!(b.max_total_wait(), Duration::from_millis(21_300));
+    /// ```
+    pub const fn max_total_wait(&self) -> Duration {
+        let total = if self.attempts == UNLIMITED {
+            u64::MAX
+        } else {
+            let waits = self.attempts - 1;
+            let mut total = 0u64;
+            let mut n = 1u32;
+            while n <= waits && (n as usize) <= N {
+                total = total.saturating_add(self.cap(self.base_us(n).saturating_add(self.jitter)));
+                n += 1;
+            }
+            if n <= waits {
+                let each = self.cap(self.tail.saturating_add(self.jitter));
+                total = total.saturating_add(each.saturating_mul((waits - n + 1) as u64));
+            }
+            total
+        };
+        micros::to_duration(if total < self.timeout {
+            total
+        } else {
+            self.timeout
+        })
+    }
+
+    /// The number of tries, or `None` when unlimited.
+    ///
+    /// ```
+    /// assert_eq!(stamina::Backoff::new().attempts_limit(), Some(10));
+    /// ```
+    pub const fn attempts_limit(&self) -> Option<u32> {
+        if self.attempts == UNLIMITED {
+            None
+        } else {
+            Some(self.attempts)
+        }
+    }
+
+    /// The timeout, or `None` when there is no time limit.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// assert_eq!(stamina::Backoff::new().timeout_limit(), Some(Duration::from_secs(45)));
+    /// ```
+    pub const fn timeout_limit(&self) -> Option<Duration> {
+        if self.timeout == NO_TIMEOUT {
+            None
+        } else {
+            Some(micros::to_duration(self.timeout))
+        }
+    }
+
+    // ---- crate-internal, in microseconds ----
+
+    /// Jitter-free wait in µs after failed try `n`, capped.
+    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+        let index = if n == 0 { 0 } else { (n - 1) as usize };
+        let base = if index < N {
+            self.waits[index]
+        } else {
+            self.tail
+        };
+        self.cap(base)
+    }
+
+    pub(crate) const fn jitter_us(&self) -> u64 {
+        self.jitter
+    }
+
+    pub(crate) const fn timeout_us(&self) -> u64 {
+        self.timeout
+    }
+
+    /// Tries allowed, `0` for unlimited.
+    pub(crate) const fn raw_attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub(crate) const fn cap(&self, us: u64) -> u64 {
+        if us < self.max {
+            us
+        } else {
+            self.max
+        }
+    }
+
+    const fn factor(&self) -> (u32, u32) {
+        match self.shape {
+            Shape::Exponential { num, den, .. } => (num, den),
+            Shape::List => (2, 1),
+        }
+    }
+
+    const fn rebuild(mut self, initial: u64, num: u32, den: u32) -> Self {
+        self.waits = exponential_table(initial, num, den, self.max);
+        self.tail = self.max;
+        self.shape = Shape::Exponential { initial, num, den };
+        self
+    }
+}
+
+/// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = num / den >= 1`.
+const fn exponential_table<const N: usize>(initial: u64, num: u32, den: u32, max: u64) -> [u64; N] {
+    let mut table = [0u64; N];
+    let mut wait = if initial < max { initial } else { max };
+    let mut i = 0;
+    while i < N {
+        table[i] = wait;
+        wait = grow(wait, num, den, max);
+        i += 1;
+    }
+    table
+}
+
+/// `min(max, wait * num / den)`, rounded down, without overflow and without a 128-bit division.
+const fn grow(wait: u64, num: u32, den: u32, max: u64) -> u64 {
+    if wait >= max {
+        return max;
+    }
+    let num = num as u64;
+    let next = if den == 1 {
+        // Integer factors never divide: nothing for a Cortex-M0 to pull in.
+        wait.saturating_mul(num)
+    } else {
+        let den = den as u64;
+        // (q*den + r) * num / den == q*num + r*num/den; r*num < den*num <= u32::MAX^2 fits.
+        (wait / den)
+            .saturating_mul(num)
+            .saturating_add(wait % den * num / den)
+    };
+    if next < max {
+        next
+    } else {
+        max
+    }
+}
+
+/// `num / den` in lowest terms, read as at least 1 (and `den == 0` as 1).
+const fn reduce(num: u32, den: u32) -> (u32, u32) {
+    let den = if den == 0 { 1 } else { den };
+    if num <= den {
+        return (1, 1);
+    }
+    let (mut a, mut b) = (num, den);
+    while b != 0 {
+        let r = a % b;
+        a = b;
+        b = r;
+    }
+    (num / a, den / a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reduce_normalises_ratios() {
+        assert_eq!(reduce(3, 2), (3, 2));
+        assert_eq!(reduce(6, 4), (3, 2));
+        assert_eq!(reduce(4, 2), (2, 1));
+        assert_eq!(reduce(1, 2), (1, 1));
+        assert_eq!(reduce(0, 0), (1, 1));
+        assert_eq!(reduce(5, 0), (5, 1));
+        assert_eq!(reduce(u32::MAX, u32::MAX - 1), (u32::MAX, u32::MAX - 1));
+    }
+
+    #[test]
+    fn grow_saturates_at_the_cap() {
+        assert_eq!(grow(u64::MAX - 1, u32::MAX, 1, u64::MAX), u64::MAX);
+        assert_eq!(grow(u64::MAX - 1, u32::MAX, 2, u64::MAX), u64::MAX);
+        assert_eq!(grow(7, 3, 2, 100), 10);
+    }
+}

@@ -1,0 +1,80 @@
+//! The clocks the retry loops run on: blocking ([`Clock`]) and async ([`AsyncClock`]).
+//!
+//! Time is integer microseconds: every conversion between `Duration` and a timer's ticks costs a
+//! 64-bit division, which a Cortex-M0 does in a library routine larger than the whole retry loop.
+//! embedded-hal's `delay_us` and embassy's default 1 MHz tick are microseconds already.
+
+use core::future::Future;
+
+/// A monotonic clock that can block: what [`retry!`](crate::retry!) sleeps on.
+///
+/// `now_us` is microseconds since any fixed point (the loop only subtracts readings), and must
+/// never go backwards; a hardware counter that wraps must be widened by the implementor. A
+/// reading that does go backwards is treated as no time passing.
+///
+/// # Examples
+///
+/// A clock over a HAL's blocking delay and a free-running 1 MHz counter:
+///
+/// ```
+/// struct Board { ticks: u64 }
+///
+/// impl stamina::Clock for Board {
+///     fn now_us(&mut self) -> u64 { self.ticks }
+///     fn sleep_us(&mut self, us: u64) { self.ticks = self.ticks.saturating_add(us) }
+/// }
+///
+/// let mut board = Board { ticks: 0 };
+/// let r: Result<u8, ()> = stamina::retry!(on = |_: &()| true, clock = &mut board, rng = stamina::FastRng::new(1), Ok(7));
+/// assert_eq!(r, Ok(7));
+/// ```
+pub trait Clock {
+    /// Microseconds since a fixed point, monotonic.
+    fn now_us(&mut self) -> u64;
+    /// Blocks for `us` microseconds (at least; oversleeping by a tick is expected).
+    fn sleep_us(&mut self, us: u64);
+}
+
+/// A monotonic clock with an async sleep: what [`retry_async!`](crate::retry_async!) awaits on.
+///
+/// The same contract as [`Clock`]; `sleep_us` returns a future that completes after `us`
+/// microseconds and may borrow the clock.
+///
+/// # Examples
+///
+/// ```
+/// struct Instant0 { now: u64 }
+///
+/// impl stamina::AsyncClock for Instant0 {
+///     fn now_us(&mut self) -> u64 { self.now }
+///     fn sleep_us(&mut self, us: u64) -> impl core::future::Future<Output = ()> {
+///         self.now = self.now.saturating_add(us);
+///         core::future::ready(())
+///     }
+/// }
+/// # let _ = Instant0 { now: 0 };
+/// ```
+pub trait AsyncClock {
+    /// Microseconds since a fixed point, monotonic.
+    fn now_us(&mut self) -> u64;
+    /// Waits `us` microseconds (at least).
+    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()>;
+}
+
+impl<T: Clock + ?Sized> Clock for &mut T {
+    fn now_us(&mut self) -> u64 {
+        (**self).now_us()
+    }
+    fn sleep_us(&mut self, us: u64) {
+        (**self).sleep_us(us);
+    }
+}
+
+impl<T: AsyncClock + ?Sized> AsyncClock for &mut T {
+    fn now_us(&mut self) -> u64 {
+        (**self).now_us()
+    }
+    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> {
+        (**self).sleep_us(us)
+    }
+}

@@ -1,0 +1,408 @@
+//! `retry!` and `retry_async!`: thin loops expanded inline at the call site, on top of the
+//! [`Retrying`](crate::Retrying) state machine.
+//!
+//! How the parsing works: `__retry_parse!` splits the input into `key = [value]` pairs and the
+//! operation; `__retry_pick!` finds one key among the pairs (or its default, or a duplicate
+//! error); `__retry_check_key!` rejects unknown keys; `__retry_loop!` writes the loop.
+
+/// Retries a fallible operation on a jittered exponential backoff, blocking between tries.
+///
+/// ```text
+/// retry!(on = FILTER, key = value, ..., OPERATION)
+/// retry!(on = FILTER, key = value, ..., |attempt| OPERATION)
+/// ```
+///
+/// `OPERATION` is any expression or block giving a `Result<T, E>`; it is expanded inline in a
+/// loop, so it may borrow locals mutably, `return` from the enclosing function, `break` or
+/// `continue` a labeled outer loop, and use `?` (which leaves the enclosing function without a
+/// retry). An unlabeled `break` or `continue` is a compile error, since it would act on the
+/// retry loop. The whole macro evaluates to the same `Result<T, E>`: the first `Ok`, or the
+/// last error unchanged.
+///
+/// The `|attempt|` form binds an [`Attempt`](crate::Attempt) (try number, jitter-free next wait)
+/// for each try.
+///
+/// # Keys
+///
+/// | key | value | default |
+/// |---|---|---|
+/// | `on` (required) | a [`RetryOn`](crate::RetryOn): `\|e: &E\| -> bool`, `\|e: &E\| -> Decision`, an `io::ErrorKind` or an array of them | none: say which errors to retry |
+/// | `attempts` | `u32`, tries in all (0 and 1 mean one) | 10 |
+/// | `timeout` | `Duration`, from the first failure | 45 s |
+/// | `wait_initial`, `wait_max`, `wait_jitter` | `Duration` | 100 ms, 5 s, 1 s |
+/// | `wait_exp_base` | `u32`, or a `(num, den)` ratio such as `(3, 2)` | 2 |
+/// | `backoff` | a [`Backoff`](crate::Backoff) that the keys above then adjust | `Backoff::new()` |
+/// | `clock` | a [`Clock`](crate::Clock) | [`StdClock`](crate::StdClock) with `std` |
+/// | `rng` | an [`Rng`](crate::Rng) | [`StdRng`](crate::StdRng) with `std` |
+/// | `on_retry` | `\|d: &RetryDetails<'_, E>\| { ... }`, called before each wait | none |
+/// | `name` | `&'static str` naming the call site for hooks | module path and operation text |
+///
+/// Keys come in any order, each at most once. `clock`, `rng`, `on`, `on_retry` and `name` are
+/// evaluated once, before the first try; the schedule keys and `backoff` at the first failure,
+/// so a call that succeeds at once computes nothing and reads no clock. Closures given to `on`
+/// and `on_retry` need their parameter's type written (`|e: &MyError|`).
+///
+/// Without `std`, `clock` and `rng` have no default and leaving them out is a compile error.
+///
+/// # Equivalent to
+///
+/// ```text
+/// let mut retrying = None;
+/// loop {
+///     match OPERATION {
+///         Ok(value) => break Ok(value),
+///         Err(error) => {
+///             let now = clock.now_us();
+///             let r = retrying.get_or_insert_with(|| Retrying::new(SCHEDULE));
+///             match r.failed_with(now, &error, &mut on, &mut rng) {
+///                 Step::RetryAfter(us) => { on_retry(&details); clock.sleep_us(us) }
+///                 Step::GiveUp => break Err(error),
+///             }
+///         }
+///     }
+/// }
+/// ```
+///
+/// # Examples
+///
+/// Retry a flaky TCP connect, only on the errors that are worth it:
+///
+/// ```no_run
+/// use std::io::ErrorKind;
+/// use std::net::TcpStream;
+///
+/// let stream = stamina::retry!(
+///     on = [ErrorKind::ConnectionRefused, ErrorKind::TimedOut],
+///     attempts = 5,
+///     TcpStream::connect("127.0.0.1:8080")
+/// )?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// Retry a method that needs `&mut self`, deciding with a closure:
+///
+/// ```
+/// use core::time::Duration;
+///
+/// #[derive(Debug, PartialEq)]
+/// enum BusError { Nak, Arbitration, Fatal }
+///
+/// struct Sensor { naks_left: u32 }
+/// impl Sensor {
+///     fn read(&mut self) -> Result<u16, BusError> {
+///         if self.naks_left > 0 { self.naks_left -= 1; Err(BusError::Nak) } else { Ok(0x1234) }
+///     }
+///     fn read_retrying(&mut self) -> Result<u16, BusError> {
+///         stamina::retry!(
+///             on = |e: &BusError| *e != BusError::Fatal,
+///             attempts = 4,
+///             wait_initial = Duration::from_micros(50),
+///             wait_jitter = Duration::from_micros(50),
+///             self.read()
+///         )
+///     }
+/// }
+///
+/// assert_eq!(Sensor { naks_left: 2 }.read_retrying(), Ok(0x1234));
+/// assert_eq!(Sensor { naks_left: 9 }.read_retrying(), Err(BusError::Nak));
+/// ```
+///
+/// A missing `on` is a compile error that says what to write:
+///
+/// ```compile_fail
+/// let r: Result<(), ()> = stamina::retry!(attempts = 3, Err(()));
+/// ```
+#[macro_export]
+macro_rules! retry {
+    ($($input:tt)*) => {
+        $crate::__retry_parse!(sync [] $($input)*)
+    };
+}
+
+/// Retries a fallible async operation on a jittered exponential backoff, awaiting the clock's
+/// sleep between tries: [`retry!`] for `async` code.
+///
+/// The same keys and forms as [`retry!`]; `OPERATION` may use `.await`, and `clock` is an
+/// [`AsyncClock`](crate::AsyncClock) (there is no default async clock yet: pass one). Must be
+/// used inside an `async` block or function. A lock or borrow taken in the operation is
+/// released before the wait, so the future is `Send` whenever the operation's is.
+///
+/// # Examples
+///
+/// ```
+/// use core::time::Duration;
+/// use stamina::testing::ManualClock;
+///
+/// async fn fetch(tries: &mut u32) -> Result<&'static str, &'static str> {
+///     *tries += 1;
+///     if *tries < 3 { Err("503") } else { Ok("body") }
+/// }
+///
+/// let clock = ManualClock::new();
+/// let mut tries = 0;
+/// let body = futures_lite_block_on(async {
+///     stamina::retry_async!(on = |e: &&str| *e == "503", clock = &clock, fetch(&mut tries).await)
+/// });
+/// assert_eq!(body, Ok("body"));
+/// assert_eq!(clock.sleeps(), 2);
+/// # fn futures_lite_block_on<F: core::future::Future>(f: F) -> F::Output {
+/// #     use core::task::{Context, Poll, Waker};
+/// #     let mut f = core::pin::pin!(f);
+/// #     let mut cx = Context::from_waker(Waker::noop());
+/// #     loop { if let Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// ```
+#[macro_export]
+macro_rules! retry_async {
+    ($($input:tt)*) => {
+        $crate::__retry_parse!(async [] $($input)*)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_parse {
+    // `key = value,` followed by more.
+    ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr , $($rest:tt)+) => {
+        $crate::__retry_parse!($mode [$($pairs)* $key = [$value]] $($rest)+)
+    };
+    // `key = value` and nothing after it: the operation is missing.
+    ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr $(,)?) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation to retry is missing: put it last, after the keys, e.g. ",
+            "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
+        ))
+    };
+    // The attempt-binding form.
+    ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $op:expr $(,)?) => {
+        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] attempt [$attempt])
+    };
+    ($mode:ident [$($pairs:tt)*] $op:expr $(,)?) => {
+        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] plain [])
+    };
+    ($mode:ident [$($pairs:tt)*]) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "`retry!` needs `on = ...` and an operation to retry, e.g. ",
+            "`retry!(on = |e: &MyError| e.is_transient(), do_it())`"
+        ))
+    };
+}
+
+/// `__retry_pick!(key [default] [wrap] [found] pairs...)`: the value of `key` among the pairs,
+/// as `wrap(value)`, or `default`; a compile error when `key` is given twice.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_pick {
+    (on $d:tt $w:tt [] on = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(on $d $w $v $($rest)*) };
+    (attempts $d:tt $w:tt [] attempts = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(attempts $d $w $v $($rest)*) };
+    (timeout $d:tt $w:tt [] timeout = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(timeout $d $w $v $($rest)*) };
+    (backoff $d:tt $w:tt [] backoff = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(backoff $d $w $v $($rest)*) };
+    (clock $d:tt $w:tt [] clock = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(clock $d $w $v $($rest)*) };
+    (rng $d:tt $w:tt [] rng = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(rng $d $w $v $($rest)*) };
+    (wait_initial $d:tt $w:tt [] wait_initial = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_initial $d $w $v $($rest)*) };
+    (wait_max $d:tt $w:tt [] wait_max = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_max $d $w $v $($rest)*) };
+    (wait_jitter $d:tt $w:tt [] wait_jitter = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_jitter $d $w $v $($rest)*) };
+    (wait_exp_base $d:tt $w:tt [] wait_exp_base = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_exp_base $d $w $v $($rest)*) };
+    (on_retry $d:tt $w:tt [] on_retry = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(on_retry $d $w $v $($rest)*) };
+    (name $d:tt $w:tt [] name = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(name $d $w $v $($rest)*) };
+    // The key again, after it was found.
+    ($key:ident $d:tt $w:tt [$($found:tt)+] $again:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_duplicate!($key $again $d $w [$($found)+] $($rest)*)
+    };
+    // Another key: skip it.
+    ($key:ident $d:tt $w:tt $found:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_pick!($key $d $w $found $($rest)*)
+    };
+    ($key:ident [$($default:tt)*] $w:tt []) => { $($default)* };
+    ($key:ident $d:tt [$($wrap:tt)*] [$($found:tt)+]) => { $($wrap)* ($($found)+) };
+}
+
+/// Called by `__retry_pick!` with `key` found and another pair `again` next: an error if they
+/// are the same key, else the search goes on.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_duplicate {
+    (on on $($rest:tt)*) => { $crate::__retry_duplicate!(@error on) };
+    (attempts attempts $($rest:tt)*) => { $crate::__retry_duplicate!(@error attempts) };
+    (timeout timeout $($rest:tt)*) => { $crate::__retry_duplicate!(@error timeout) };
+    (backoff backoff $($rest:tt)*) => { $crate::__retry_duplicate!(@error backoff) };
+    (clock clock $($rest:tt)*) => { $crate::__retry_duplicate!(@error clock) };
+    (rng rng $($rest:tt)*) => { $crate::__retry_duplicate!(@error rng) };
+    (wait_initial wait_initial $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_initial) };
+    (wait_max wait_max $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_max) };
+    (wait_jitter wait_jitter $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_jitter) };
+    (wait_exp_base wait_exp_base $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_exp_base) };
+    (on_retry on_retry $($rest:tt)*) => { $crate::__retry_duplicate!(@error on_retry) };
+    (name name $($rest:tt)*) => { $crate::__retry_duplicate!(@error name) };
+    (@error $key:ident) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the key `", $crate::__private::stringify!($key), "` is given twice: give each key once"
+        ))
+    };
+    // Different keys: `__retry_pick!` goes on with the rest (the skipped pair needs no value).
+    ($key:ident $other:ident $d:tt $w:tt $found:tt $($rest:tt)*) => {
+        $crate::__retry_pick!($key $d $w $found $($rest)*)
+    };
+}
+
+/// Nothing for a known key; a compile error listing the keys for any other.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_check_key {
+    (on) => {};
+    (attempts) => {};
+    (timeout) => {};
+    (backoff) => {};
+    (clock) => {};
+    (rng) => {};
+    (wait_initial) => {};
+    (wait_max) => {};
+    (wait_jitter) => {};
+    (wait_exp_base) => {};
+    (on_retry) => {};
+    (name) => {};
+    ($other:ident) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "unknown key `", $crate::__private::stringify!($other), "`: the keys are ",
+            "on, attempts, timeout, backoff, clock, rng, wait_initial, wait_max, wait_jitter, ",
+            "wait_exp_base, on_retry, name"
+        ));
+    };
+}
+
+/// The loop. `[$op]` twice: once to expand, once to name the call site.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_loop {
+    ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_text:tt)*] $form:ident [$($attempt:tt)*]) => {{
+        $( $crate::__retry_check_key!($key); )*
+        let mut __clock = $crate::__retry_pick!(clock [$crate::__retry_default_clock!($mode)] [] [] $($key = $value)*);
+        let mut __rng = $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*);
+        let mut __on = $crate::__retry_pick!(on [$crate::__private::compile_error!($crate::__private::concat!(
+            "`on = ...` is missing: say which errors to retry, e.g. `on = |e: &MyError| e.is_transient()`",
+            " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
+        ))] [] [] $($key = $value)*);
+        let mut __hook = $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*);
+        let __name: &'static str = $crate::__retry_pick!(name [$crate::__private::concat!(
+            $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
+        )] [] [] $($key = $value)*);
+        $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
+        let mut __retrying = $crate::__private::None;
+        loop {
+            $crate::__retry_form!(@bind $form __retrying __backoff [$($attempt)*]);
+            #[allow(unused_labels, clippy::redundant_closure_call)]
+            let __result = '__stamina_operation: { $op };
+            let __wait = {
+                let __error = match __result {
+                    $crate::__private::Ok(__value) => break $crate::__private::Ok(__value),
+                    $crate::__private::Err(__error) => __error,
+                };
+                let __now = $crate::__retry_mode!($mode now __clock);
+                let __state = match __retrying {
+                    $crate::__private::Some(ref mut __state) => __state,
+                    $crate::__private::None => __retrying.insert($crate::Retrying::new(
+                        $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*])
+                    )),
+                };
+                match $crate::__private::failed(__state, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
+                    $crate::__private::Some(__wait) => __wait,
+                    $crate::__private::None => break $crate::__private::Err(__error),
+                }
+            };
+            $crate::__retry_mode!($mode sleep __clock __wait);
+        }
+    }};
+}
+
+/// What differs between the plain and the `|attempt|` forms: the latter needs the schedule
+/// before the first try, to tell the first try its next wait.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_form {
+    (@before plain $backoff:ident $pairs:tt) => {};
+    (@before attempt $backoff:ident $pairs:tt) => {
+        let $backoff = $crate::__retry_schedule!($pairs);
+    };
+    (@bind plain $retrying:ident $backoff:ident []) => {};
+    (@bind attempt $retrying:ident $backoff:ident [$attempt:pat_param]) => {
+        let $attempt = match $retrying {
+            $crate::__private::Some(ref __state) => $crate::Retrying::attempt(__state),
+            $crate::__private::None => $crate::Attempt::new(1, &$backoff),
+        };
+    };
+    (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!($pairs) };
+    (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_schedule {
+    ([$($key:ident = $value:tt)*]) => {
+        $crate::__private::schedule(
+            $crate::__retry_pick!(backoff [$crate::Backoff::new()] [] [] $($key = $value)*),
+            $crate::__retry_pick!(attempts [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(timeout [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_initial [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_max [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_jitter [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_exp_base [$crate::__private::None] [$crate::__private::exp_base] [] $($key = $value)*),
+        )
+    };
+}
+
+/// What differs between `retry!` and `retry_async!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_mode {
+    (sync now $clock:ident) => { $crate::__private::now(&mut $clock) };
+    (async now $clock:ident) => { $crate::__private::now_async(&mut $clock) };
+    (sync sleep $clock:ident $wait:ident) => { $crate::__private::sleep(&mut $clock, $wait) };
+    (async sleep $clock:ident $wait:ident) => { $crate::__private::sleep_async(&mut $clock, $wait).await };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_default_clock {
+    (sync) => { $crate::__default_clock!() };
+    (async) => {
+        $crate::__private::compile_error!(
+            "`retry_async!` has no default clock: pass one with `clock = ...` (any `stamina::AsyncClock`)"
+        )
+    };
+}
+
+#[cfg(feature = "std")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_clock {
+    () => { $crate::StdClock::new() };
+}
+
+#[cfg(not(feature = "std"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry!` has no default clock without the `std` feature: pass one with `clock = ...` (any `stamina::Clock`)"
+        )
+    };
+}
+
+#[cfg(feature = "std")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_rng {
+    () => { $crate::StdRng::new() };
+}
+
+#[cfg(not(feature = "std"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_rng {
+    () => {
+        $crate::__private::compile_error!(
+            "no default jitter RNG without the `std` feature: pass one with `rng = ...` (any `stamina::Rng`, e.g. `stamina::FastRng::new(device_unique_seed)`)"
+        )
+    };
+}

@@ -1,0 +1,67 @@
+//! The `on` filter: which errors are worth retrying. There is no default: retrying on every
+//! error is an attractive nuisance, so the caller names the errors.
+
+use crate::Decision;
+
+/// Decides, for one error, whether to retry: what the `on = ...` key of the macros takes.
+///
+/// Implemented for:
+///
+/// - closures and functions `FnMut(&E) -> bool` and `FnMut(&E) -> Decision`. The closure's
+///   parameter needs its type written, `|e: &MyError| ...`: the macro checks `on` before it
+///   knows the operation's error type;
+/// - with `std`, [`std::io::ErrorKind`], an array or a slice of them, for `std::io::Error`;
+/// - `&mut F` for any `F` that implements it.
+///
+/// `M` only tells the implementations for closures apart; your own filters leave it out.
+///
+/// # Examples
+///
+/// A filter of your own:
+///
+/// ```
+/// use stamina::{Decision, RetryOn};
+///
+/// #[derive(Debug)]
+/// struct HttpError { status: u16 }
+///
+/// /// Retries 5xx and 429, nothing else.
+/// struct Transient;
+///
+/// impl RetryOn<HttpError> for Transient {
+///     fn decide(&mut self, e: &HttpError) -> Decision {
+///         (e.status >= 500 || e.status == 429).into()
+///     }
+/// }
+///
+/// let mut calls = 0;
+/// let result: Result<(), HttpError> = stamina::retry!(
+///     on = Transient,
+///     attempts = 3,
+///     wait_initial = core::time::Duration::ZERO,
+///     wait_jitter = core::time::Duration::ZERO,
+///     { calls += 1; Err(HttpError { status: 503 }) }
+/// );
+/// assert_eq!(calls, 3);
+/// assert_eq!(result.unwrap_err().status, 503);
+/// ```
+pub trait RetryOn<E: ?Sized, M = ()> {
+    /// The verdict on `error`.
+    fn decide(&mut self, error: &E) -> Decision;
+}
+
+/// What a filter closure may return: `bool` or [`Decision`].
+pub trait IntoDecision: Into<Decision> {}
+
+impl IntoDecision for bool {}
+impl IntoDecision for Decision {}
+
+impl<E: ?Sized, F, R> RetryOn<E, R> for F
+where
+    F: FnMut(&E) -> R,
+    R: IntoDecision,
+{
+    fn decide(&mut self, error: &E) -> Decision {
+        self(error).into()
+    }
+}

@@ -1,0 +1,224 @@
+//! The retry state machine: sans-IO. Told "try n failed at time t", it answers "retry after this
+//! wait" or "give up". It never sleeps and never reads a clock, so every driver (the blocking and
+//! async macros, a firmware super-loop, a simulation) shares it.
+
+use core::time::Duration;
+
+use crate::rng::scale;
+use crate::switch::{self, Mode};
+use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
+
+/// What to do after a failed try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use = "a retry loop must either wait and retry, or give up"]
+pub enum Step {
+    /// Wait this many microseconds, then try again.
+    RetryAfter(u64),
+    /// Stop and hand back the last error.
+    GiveUp,
+}
+
+/// The state of one retry loop: tries made, time waited, when the first failure happened.
+///
+/// Create one per call (at its first failure, so a call that succeeds at once pays nothing),
+/// feed it each failure with [`Retrying::failed`], and sleep for what it answers.
+///
+/// # Examples
+///
+/// A firmware super-loop that must not block: it asks when it may try again and schedules
+/// the next try itself.
+///
+/// ```
+/// use stamina::{Backoff, Decision, FastRng, Retrying, Step};
+///
+/// const SCHEDULE: Backoff = Backoff::new();
+///
+/// let mut rng = FastRng::new(0x5EED);
+/// let mut retrying: Option<Retrying> = None;
+/// let mut next_try_at = 0u64;
+/// let mut results = [Err(()), Err(()), Ok(21)].into_iter();
+///
+/// let mut now = 0u64; // microseconds, from a hardware timer
+/// let value = loop {
+///     if now >= next_try_at {
+///         match results.next().unwrap() {
+///             Ok(v) => break Some(v),
+///             Err(()) => {
+///                 let r = retrying.get_or_insert_with(|| Retrying::new(SCHEDULE));
+///                 match r.failed(now, Decision::Retry, &mut rng) {
+///                     Step::RetryAfter(wait_us) => next_try_at = now + wait_us,
+///                     Step::GiveUp => break None,
+///                 }
+///             }
+///         }
+///     }
+///     now += 1_000; // ... the rest of the super-loop runs here ...
+/// };
+/// assert_eq!(value, Some(21));
+/// assert_eq!(retrying.unwrap().retries(), 2);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
+    backoff: Backoff<N>,
+    mode: Mode,
+    /// Failed tries so far.
+    failures: u32,
+    /// Retries scheduled so far: every failure but a final give-up.
+    retries: u32,
+    first_failure_us: u64,
+    waited_us: u64,
+}
+
+impl<const N: usize> Retrying<N> {
+    /// A loop that has made one try so far, on `backoff`, under the global switch as it is now
+    /// ([`set_active`](crate::set_active), [`set_testing`](crate::set_testing)).
+    ///
+    /// ```
+    /// let r = stamina::Retrying::new(stamina::Backoff::new());
+    /// assert_eq!(r.retries(), 0);
+    /// ```
+    pub fn new(backoff: Backoff<N>) -> Self {
+        Self {
+            backoff,
+            mode: switch::mode(),
+            failures: 0,
+            retries: 0,
+            first_failure_us: 0,
+            waited_us: 0,
+        }
+    }
+
+    /// Records that the current try failed at `now_us` and that `on` judged it `decision`;
+    /// answers how long to wait before the next try, or to give up.
+    ///
+    /// Gives up when: the decision is [`Decision::GiveUp`]; the tries are used up; the deadline
+    /// (`timeout` after the first failure) has passed or the wait would end after it. An
+    /// override ([`Decision::RetryAfter`]) is clamped to the deadline. `rng` is drawn at most
+    /// once, and only for a jittered wait.
+    ///
+    /// ```
+    /// use stamina::{Backoff, Decision, FastRng, Retrying, Step};
+    /// use core::time::Duration;
+    ///
+    /// let mut r = Retrying::new(Backoff::new().attempts(2).wait_jitter(Duration::ZERO));
+    /// let mut rng = FastRng::new(1);
+    /// assert_eq!(r.failed(0, Decision::Retry, &mut rng), Step::RetryAfter(100_000));
+    /// assert_eq!(r.failed(100_000, Decision::Retry, &mut rng), Step::GiveUp);
+    /// ```
+    pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
+        if self.failures == 0 {
+            self.first_failure_us = now_us;
+        }
+        self.failures = self.failures.saturating_add(1);
+        let wait = self.next_wait(now_us, decision, rng);
+        if let Step::RetryAfter(us) = wait {
+            self.retries = self.retries.saturating_add(1);
+            self.waited_us = self.waited_us.saturating_add(us);
+        }
+        wait
+    }
+
+    /// [`Retrying::failed`] with the decision taken by the filter `on` on `error`.
+    ///
+    /// ```
+    /// use stamina::{Backoff, FastRng, Retrying, Step};
+    ///
+    /// let mut r = Retrying::new(Backoff::new());
+    /// let step = r.failed_with(0, &"fatal", &mut |e: &&str| *e != "fatal", &mut FastRng::new(1));
+    /// assert_eq!(step, Step::GiveUp);
+    /// ```
+    pub fn failed_with<E: ?Sized, M>(
+        &mut self,
+        now_us: u64,
+        error: &E,
+        on: &mut impl RetryOn<E, M>,
+        rng: &mut impl Rng,
+    ) -> Step {
+        let decision = on.decide(error);
+        self.failed(now_us, decision, rng)
+    }
+
+    /// Retries scheduled so far (failed tries that were not the last).
+    ///
+    /// ```
+    /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).retries(), 0);
+    /// ```
+    pub const fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    /// The total of the waits scheduled so far.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).waited(), Duration::ZERO);
+    /// ```
+    pub const fn waited(&self) -> Duration {
+        micros::to_duration(self.waited_us)
+    }
+
+    /// The upcoming try: its number and the jitter-free wait that follows it if it fails.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// let a = stamina::Retrying::new(stamina::Backoff::new()).attempt();
+    /// assert_eq!((a.num(), a.next_wait()), (1, Duration::from_millis(100)));
+    /// ```
+    pub const fn attempt(&self) -> Attempt {
+        Attempt::new(self.failures.saturating_add(1), &self.backoff)
+    }
+
+    /// The schedule this loop runs on.
+    ///
+    /// ```
+    /// let r = stamina::Retrying::new(stamina::Backoff::new().attempts(3));
+    /// assert_eq!(r.backoff().attempts_limit(), Some(3));
+    /// ```
+    pub const fn backoff(&self) -> &Backoff<N> {
+        &self.backoff
+    }
+
+    fn next_wait(&self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
+        let failures = self.failures;
+        let (attempts, sleeps) = match self.mode {
+            Mode::Inactive => return Step::GiveUp,
+            Mode::Normal => (self.backoff.raw_attempts(), true),
+            Mode::Testing { attempts, cap } => {
+                let configured = self.backoff.raw_attempts();
+                let limited = configured != 0 && configured < attempts;
+                (if cap && limited { configured } else { attempts }, false)
+            }
+        };
+        // `attempts == 0` is unlimited: the timeout alone bounds the loop.
+        if decision == Decision::GiveUp || (attempts != 0 && failures >= attempts) {
+            return Step::GiveUp;
+        }
+        if !sleeps {
+            return Step::RetryAfter(0);
+        }
+        let elapsed = now_us.saturating_sub(self.first_failure_us);
+        let timeout = self.backoff.timeout_us();
+        if elapsed >= timeout {
+            return Step::GiveUp;
+        }
+        let remaining = timeout - elapsed;
+        match decision {
+            Decision::RetryAfter(wait) => {
+                let wait = micros::from_duration(wait);
+                Step::RetryAfter(if wait < remaining { wait } else { remaining })
+            }
+            _ => {
+                let jitter = match self.backoff.jitter_us() {
+                    0 => 0,
+                    bound => scale(bound, rng.next_u32()),
+                };
+                let wait = self.backoff.cap(self.backoff.base_us(failures).saturating_add(jitter));
+                if wait > remaining {
+                    Step::GiveUp
+                } else {
+                    Step::RetryAfter(wait)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `std`: a clock on `Instant` and `thread::sleep`, the default jitter RNG, and `io::ErrorKind`
+//! filters.
+
+use std::cell::Cell;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::io;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::{micros, Clock, Decision, FastRng, RetryOn, Rng};
+
+/// The blocking clock on `std`: `Instant` for now, `thread::sleep` for waits. The default
+/// `clock` of [`retry!`](crate::retry!) when `std` is on.
+///
+/// Free to create: all `StdClock`s share one process-wide epoch, taken at the first reading.
+///
+/// # Examples
+///
+/// ```
+/// use stamina::{Clock, StdClock};
+///
+/// let mut clock = StdClock::new();
+/// let t0 = clock.now_us();
+/// clock.sleep_us(1_000);
+/// assert!(clock.now_us() - t0 >= 1_000);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StdClock;
+
+impl StdClock {
+    /// The clock.
+    ///
+    /// ```
+    /// let _clock = stamina::StdClock::new();
+    /// ```
+    pub const fn new() -> Self {
+        StdClock
+    }
+}
+
+impl Clock for StdClock {
+    fn now_us(&mut self) -> u64 {
+        static EPOCH: OnceLock<Instant> = OnceLock::new();
+        let epoch = *EPOCH.get_or_init(Instant::now);
+        micros::from_duration(epoch.elapsed())
+    }
+
+    fn sleep_us(&mut self, us: u64) {
+        std::thread::sleep(Duration::from_micros(us));
+    }
+}
+
+/// The default jitter RNG on `std`: a [`FastRng`] per thread, seeded from the OS's randomness
+/// (through `RandomState`), so that no two processes, nor two threads, jitter alike.
+///
+/// A handle without state: free to create, seeded at its first draw on each thread.
+///
+/// # Examples
+///
+/// ```
+/// use stamina::{Rng, StdRng};
+///
+/// let mut rng = StdRng::new();
+/// let draws = [rng.next_u32(), rng.next_u32(), rng.next_u32()];
+/// assert!(draws[0] != draws[1] || draws[1] != draws[2]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StdRng;
+
+impl StdRng {
+    /// The handle.
+    ///
+    /// ```
+    /// let _rng = stamina::StdRng::new();
+    /// ```
+    pub const fn new() -> Self {
+        StdRng
+    }
+}
+
+std::thread_local! {
+    static THREAD_RNG: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+impl Rng for StdRng {
+    fn next_u32(&mut self) -> u32 {
+        THREAD_RNG.with(|state| {
+            let seed = state.get().unwrap_or_else(seed_from_os);
+            let mut rng = FastRng::new(seed);
+            let x = rng.next_u32();
+            state.set(Some(rng.state()));
+            x
+        })
+    }
+}
+
+/// 64 bits from `RandomState`, whose keys the OS randomises per process (and which differ per
+/// instance within a thread).
+fn seed_from_os() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(0x5EED);
+    hasher.finish()
+}
+
+/// Marker for the `io::ErrorKind` filters of [`RetryOn`].
+#[derive(Debug)]
+pub enum Kinds {}
+
+impl RetryOn<io::Error, Kinds> for io::ErrorKind {
+    /// Retries an `io::Error` of this kind.
+    fn decide(&mut self, error: &io::Error) -> Decision {
+        (error.kind() == *self).into()
+    }
+}
+
+impl<const N: usize> RetryOn<io::Error, Kinds> for [io::ErrorKind; N] {
+    /// Retries an `io::Error` of any of these kinds.
+    fn decide(&mut self, error: &io::Error) -> Decision {
+        self.contains(&error.kind()).into()
+    }
+}
+
+impl RetryOn<io::Error, Kinds> for &[io::ErrorKind] {
+    /// Retries an `io::Error` of any of these kinds.
+    fn decide(&mut self, error: &io::Error) -> Decision {
+        self.contains(&error.kind()).into()
+    }
+}
