@@ -18,9 +18,11 @@ pub const DEFAULT_TABLE_LEN: usize = 10;
 /// wait(n) = min(wait_max, wait_initial * wait_exp_base^(n-1) + U(0, wait_jitter))
 /// ```
 ///
-/// where `n = 1, 2, ...` counts failed tries. Past the end of the table, an exponential schedule
-/// waits `wait_max` (which is where it already is whenever the table reaches the cap; a table too
-/// short to get there errs towards backing off more, never less) and a list repeats its last wait.
+/// where `n = 1, 2, ...` counts failed tries. Past the end of the table, a list repeats its last
+/// wait, and so does an exponential schedule that has settled (reached `wait_max`, or grows by a
+/// factor of 1); one still growing when its table ends waits `wait_max` from there on: a table
+/// too short errs towards backing off more, never less. [`DEFAULT_TABLE_LEN`] is enough for
+/// stamina's defaults.
 ///
 /// # Defaults
 ///
@@ -436,7 +438,22 @@ impl<const N: usize> Backoff<N> {
 
     const fn rebuild(mut self, initial: u64, num: u32, den: u32) -> Self {
         self.waits = exponential_table(initial, num, den, self.max);
-        self.tail = self.max;
+        // Past the table: where the exponential settles if it has settled (at the cap, or with a
+        // factor of 1), else the cap, which errs towards backing off more.
+        let last = if N == 0 {
+            if initial < self.max {
+                initial
+            } else {
+                self.max
+            }
+        } else {
+            self.waits[N - 1]
+        };
+        self.tail = if grow(last, num, den, self.max) == last {
+            last
+        } else {
+            self.max
+        };
         self.shape = Shape::Exponential { initial, num, den };
         self
     }

@@ -196,12 +196,16 @@ impl<const N: usize> Retrying<N> {
         if !sleeps {
             return Step::RetryAfter(0);
         }
-        let elapsed = now_us.saturating_sub(self.first_failure_us);
-        let timeout = self.backoff.timeout_us();
-        if elapsed >= timeout {
-            return Step::GiveUp;
-        }
-        let remaining = timeout - elapsed;
+        let remaining = match self.backoff.timeout_us() {
+            u64::MAX => u64::MAX, // no time limit
+            timeout => {
+                let elapsed = now_us.saturating_sub(self.first_failure_us);
+                if elapsed >= timeout {
+                    return Step::GiveUp;
+                }
+                timeout - elapsed
+            }
+        };
         match decision {
             Decision::RetryAfter(wait) => {
                 let wait = micros::from_duration(wait);

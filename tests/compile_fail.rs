@@ -1,0 +1,17 @@
+//! Compile-fail and compile-pass tests of `retry!` and `retry_async!`, run with trybuild.
+//!
+//! The `.stderr` files beside each case in `tests/ui/fail/` are the exact compiler output and
+//! are pinned to the toolchain in use (rustc 1.95): another rustc may word or lay out the
+//! diagnostics differently and fail this test without any change to the macros. After checking
+//! that the new messages still name the problem and say what to write, regenerate them with:
+//!
+//! ```text
+//! TRYBUILD=overwrite cargo test --test compile_fail
+//! ```
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/fail/*.rs");
+    t.pass("tests/ui/pass/*.rs");
+}

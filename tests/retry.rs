@@ -1,0 +1,506 @@
+//! `retry!`: the blocking loop, driven by a manual clock (no real sleeps).
+//!
+//! The global switch is never touched here (see `tests/switch.rs`): test threads share it.
+
+use core::cell::{Cell, RefCell};
+use core::time::Duration;
+use std::io;
+use std::sync::Mutex;
+
+use stamina::testing::ManualClock;
+use stamina::{retry, Attempt, Backoff, Clock, Decision, FastRng, RetryDetails, Rng};
+
+#[derive(Debug, PartialEq)]
+enum Error {
+    Transient(u32),
+    Fatal,
+}
+
+fn transient(e: &Error) -> bool {
+    matches!(e, Error::Transient(_))
+}
+
+const NO_JITTER: Duration = Duration::ZERO;
+
+/// A clock and an RNG that fail the test if anything reads them.
+struct Untouchable;
+
+impl Clock for Untouchable {
+    fn now_us(&mut self) -> u64 {
+        panic!("the happy path read the clock")
+    }
+    fn sleep_us(&mut self, _: u64) {
+        panic!("the happy path slept")
+    }
+}
+
+impl Rng for Untouchable {
+    fn next_u32(&mut self) -> u32 {
+        panic!("the happy path drew a random number")
+    }
+}
+
+#[test]
+fn success_passes_the_value_through_on_the_first_try() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<&str, Error> = retry!(on = transient, clock = &clock, {
+        tries += 1;
+        Ok("value")
+    });
+    assert_eq!(r, Ok("value"));
+    assert_eq!(tries, 1);
+    assert_eq!(clock.sleeps(), 0);
+}
+
+#[test]
+fn the_happy_path_never_touches_the_clock_or_the_rng() {
+    let r: Result<u8, Error> = retry!(on = transient, clock = Untouchable, rng = Untouchable, Ok(1));
+    assert_eq!(r, Ok(1));
+    let r: Result<u8, Error> = retry!(
+        on = transient,
+        clock = Untouchable,
+        rng = Untouchable,
+        attempts = 3,
+        timeout = Duration::from_secs(1),
+        wait_initial = Duration::from_millis(1),
+        |attempt| Ok(u8::try_from(attempt.num()).unwrap())
+    );
+    assert_eq!(r, Ok(1));
+}
+
+#[test]
+fn a_matching_error_is_retried_then_succeeds() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r = retry!(on = transient, clock = &clock, wait_jitter = NO_JITTER, {
+        tries += 1;
+        if tries < 3 {
+            Err(Error::Transient(tries))
+        } else {
+            Ok(tries)
+        }
+    });
+    assert_eq!(r, Ok(3));
+    assert_eq!(clock.waits(), [Duration::from_millis(100), Duration::from_millis(200)]);
+}
+
+#[test]
+fn a_non_matching_error_returns_at_once_without_waiting() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(on = transient, clock = &clock, {
+        tries += 1;
+        Err(Error::Fatal)
+    });
+    assert_eq!(r, Err(Error::Fatal));
+    assert_eq!(tries, 1);
+    assert_eq!(clock.sleeps(), 0);
+}
+
+#[test]
+fn giving_up_returns_the_last_error_itself() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(on = transient, attempts = 4, clock = &clock, {
+        tries += 1;
+        Err(Error::Transient(tries))
+    });
+    assert_eq!(r, Err(Error::Transient(4)));
+    assert_eq!(clock.sleeps(), 3);
+}
+
+#[test]
+fn default_schedule_through_the_macro() {
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(on = transient, clock = &clock, wait_jitter = NO_JITTER, Err(Error::Transient(0)));
+    assert!(r.is_err());
+    let expected = [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(Duration::from_millis);
+    assert_eq!(clock.waits(), expected);
+}
+
+#[test]
+fn keys_shape_the_schedule() {
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(
+        wait_max = Duration::from_secs(30),
+        wait_exp_base = 3,
+        on = transient,
+        wait_initial = Duration::from_secs(1),
+        clock = &clock,
+        attempts = 6,
+        wait_jitter = NO_JITTER,
+        timeout = Duration::from_secs(3600),
+        Err(Error::Transient(0))
+    );
+    assert!(r.is_err());
+    assert_eq!(clock.waits(), [1, 3, 9, 27, 30].map(Duration::from_secs));
+
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        clock = &clock,
+        attempts = 4,
+        wait_initial = Duration::from_millis(500),
+        wait_exp_base = (3, 2),
+        wait_jitter = NO_JITTER,
+        Err(Error::Transient(0))
+    );
+    assert!(r.is_err());
+    assert_eq!(clock.waits(), [500_000, 750_000, 1_125_000].map(Duration::from_micros));
+}
+
+#[test]
+fn a_backoff_key_is_adjusted_by_the_other_keys() {
+    const STEPS: Backoff<2> = Backoff::from_waits([Duration::from_millis(10), Duration::from_millis(30)]);
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        backoff = STEPS,
+        attempts = 5,
+        wait_jitter = NO_JITTER,
+        clock = &clock,
+        Err(Error::Transient(0))
+    );
+    assert!(r.is_err());
+    assert_eq!(clock.waits(), [10, 30, 30, 30].map(Duration::from_millis));
+}
+
+#[test]
+fn jitter_comes_from_the_rng_key() {
+    let run = |seed| {
+        let clock = ManualClock::new();
+        let r: Result<(), Error> = retry!(on = transient, clock = &clock, rng = FastRng::new(seed), Err(Error::Transient(0)));
+        assert!(r.is_err());
+        clock.waits()
+    };
+    assert_eq!(run(5), run(5));
+    assert_ne!(run(5), run(6));
+    for (n, wait) in (1..).zip(run(5).iter()) {
+        let b = Backoff::new();
+        assert!(*wait >= b.wait(n) && *wait <= b.max_wait(n), "wait {n}: {wait:?}");
+    }
+}
+
+#[test]
+fn the_timeout_bounds_unlimited_attempts() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        backoff = Backoff::new().unlimited_attempts(),
+        timeout = Duration::from_secs(45),
+        wait_jitter = NO_JITTER,
+        clock = &clock,
+        {
+            tries += 1;
+            Err(Error::Transient(tries))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(14)));
+    assert_eq!(clock.slept(), Duration::from_millis(41_300));
+}
+
+#[test]
+fn the_loop_never_sleeps_past_the_deadline_when_tries_take_time() {
+    // The clock starts far from zero: readings are only ever subtracted.
+    let clock = ManualClock::starting_at(Duration::from_secs(1_000_000));
+    let mut first_failure = None;
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        backoff = Backoff::new().unlimited_attempts(),
+        timeout = Duration::from_secs(10),
+        clock = &clock,
+        rng = FastRng::new(11),
+        {
+            clock.advance(Duration::from_millis(700)); // every try takes 0.7 s
+            first_failure.get_or_insert(clock.now());
+            Err(Error::Transient(0))
+        }
+    );
+    assert!(r.is_err());
+    // The last try starts no later than the deadline (then takes its 0.7 s).
+    let last_try_started = clock.now() - Duration::from_millis(700);
+    assert!(last_try_started - first_failure.unwrap() <= Duration::from_secs(10));
+}
+
+#[test]
+fn an_override_from_on_is_used_and_clamped() {
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(
+        on = |_: &Error| Decision::RetryAfter(Duration::from_secs(7)),
+        timeout = Duration::from_secs(10),
+        clock = &clock,
+        Err(Error::Transient(0))
+    );
+    assert!(r.is_err());
+    assert_eq!(clock.waits(), [Duration::from_secs(7), Duration::from_secs(3)]);
+}
+
+#[test]
+fn a_decision_can_give_up() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(
+        on = |e: &Error| if *e == Error::Transient(2) { Decision::GiveUp } else { Decision::Retry },
+        clock = &clock,
+        {
+            tries += 1;
+            Err(Error::Transient(tries))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(2)));
+    assert_eq!(clock.sleeps(), 1);
+}
+
+#[test]
+fn io_error_kinds_filter_io_errors() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let mut op = || -> io::Result<()> {
+        tries += 1;
+        Err(io::ErrorKind::TimedOut.into())
+    };
+    let r = retry!(on = io::ErrorKind::TimedOut, attempts = 3, clock = &clock, op());
+    assert_eq!(r.unwrap_err().kind(), io::ErrorKind::TimedOut);
+    assert_eq!(tries, 3);
+
+    let kinds = [io::ErrorKind::ConnectionRefused, io::ErrorKind::TimedOut];
+    let r: io::Result<()> = retry!(on = kinds, attempts = 2, clock = &clock, Err(io::ErrorKind::ConnectionRefused.into()));
+    assert_eq!(r.unwrap_err().kind(), io::ErrorKind::ConnectionRefused);
+    let r: io::Result<()> = retry!(on = &kinds[..], attempts = 2, clock = &clock, Err(io::ErrorKind::NotFound.into()));
+    assert_eq!(r.unwrap_err().kind(), io::ErrorKind::NotFound);
+    assert_eq!(clock.sleeps(), 2 + 1);
+}
+
+#[test]
+fn the_operation_can_mutate_borrowed_locals_across_attempts() {
+    let clock = ManualClock::new();
+    let mut log = Vec::new();
+    let mut counter = 0u32;
+    let r = retry!(on = transient, clock = &clock, {
+        counter += 1;
+        log.push(counter);
+        if counter < 3 {
+            Err(Error::Transient(counter))
+        } else {
+            Ok(counter * 10)
+        }
+    });
+    assert_eq!(r, Ok(30));
+    assert_eq!(log, [1, 2, 3]);
+}
+
+struct Device {
+    failures_left: u32,
+    reads: u32,
+}
+
+impl Device {
+    fn read(&mut self) -> Result<u32, Error> {
+        self.reads += 1;
+        if self.failures_left > 0 {
+            self.failures_left -= 1;
+            Err(Error::Transient(self.failures_left))
+        } else {
+            Ok(42)
+        }
+    }
+
+    fn read_retrying(&mut self, clock: &ManualClock) -> Result<u32, Error> {
+        retry!(on = transient, clock = clock, self.read())
+    }
+}
+
+#[test]
+fn the_operation_can_borrow_self_mutably() {
+    let clock = ManualClock::new();
+    let mut device = Device { failures_left: 2, reads: 0 };
+    assert_eq!(device.read_retrying(&clock), Ok(42));
+    assert_eq!(device.reads, 3);
+}
+
+/// A clock that checks, each time it is asked to sleep, that nothing the operation took is
+/// still held.
+struct CheckingClock<'a> {
+    lock: &'a Mutex<Vec<u32>>,
+    cell: &'a RefCell<u32>,
+    checks: &'a Cell<u32>,
+}
+
+impl Clock for CheckingClock<'_> {
+    fn now_us(&mut self) -> u64 {
+        0
+    }
+    fn sleep_us(&mut self, _: u64) {
+        assert!(self.lock.try_lock().is_ok(), "slept holding the operation's lock");
+        assert!(self.cell.try_borrow_mut().is_ok(), "slept holding the operation's borrow");
+        self.checks.set(self.checks.get() + 1);
+    }
+}
+
+#[test]
+fn locks_and_borrows_taken_by_the_operation_are_released_before_the_wait() {
+    let lock = Mutex::new(vec![1, 2]);
+    let cell = RefCell::new(0);
+    let checks = Cell::new(0);
+    let clock = CheckingClock { lock: &lock, cell: &cell, checks: &checks };
+    // Temporaries of the operation's expression: the MutexGuard of the scrutinee and the RefMut
+    // in the arm live to the end of the expression, which ends before the wait.
+    let r = retry!(
+        on = transient,
+        clock = clock,
+        match lock.lock().unwrap().pop() {
+            Some(_) => Err(Error::Transient(*cell.borrow_mut())),
+            None => Ok(()),
+        }
+    );
+    assert_eq!(r, Ok(()));
+    assert_eq!(checks.get(), 2);
+}
+
+#[test]
+fn attempt_form_binds_the_number_and_next_wait() {
+    let clock = ManualClock::new();
+    let mut seen: Vec<Attempt> = Vec::new();
+    let r: Result<(), Error> = retry!(on = transient, attempts = 4, clock = &clock, |attempt| {
+        seen.push(attempt);
+        Err(Error::Transient(attempt.num()))
+    });
+    assert_eq!(r, Err(Error::Transient(4)));
+    let nums: Vec<u32> = seen.iter().map(Attempt::num).collect();
+    let next: Vec<Duration> = seen.iter().map(Attempt::next_wait).collect();
+    assert_eq!(nums, [1, 2, 3, 4]);
+    assert_eq!(next, [100, 200, 400, 800].map(Duration::from_millis));
+}
+
+#[test]
+fn on_retry_hook_sees_each_scheduled_retry_only() {
+    let clock = ManualClock::new();
+    let mut seen = Vec::new();
+    let mut tries = 0;
+    let r = retry!(
+        on = transient,
+        wait_jitter = NO_JITTER,
+        clock = &clock,
+        name = "fetch_config",
+        on_retry = |d: &RetryDetails<'_, Error>| {
+            seen.push((d.name, d.retry_num, d.wait_for, d.waited_so_far, format!("{:?}", d.error)))
+        },
+        {
+            tries += 1;
+            if tries < 3 { Err(Error::Transient(tries)) } else { Ok(()) }
+        }
+    );
+    assert_eq!(r, Ok(()));
+    let ms = Duration::from_millis;
+    assert_eq!(
+        seen,
+        [
+            ("fetch_config", 1, ms(100), ms(0), "Transient(1)".to_string()),
+            ("fetch_config", 2, ms(200), ms(100), "Transient(2)".to_string()),
+        ]
+    );
+
+    // Nothing on the final give-up, nor on a non-matching error.
+    let mut calls = 0;
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        attempts = 2,
+        clock = &clock,
+        on_retry = |_: &RetryDetails<'_, Error>| calls += 1,
+        Err(Error::Transient(0))
+    );
+    assert!(r.is_err());
+    assert_eq!(calls, 1);
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        clock = &clock,
+        on_retry = |_: &RetryDetails<'_, Error>| calls += 1,
+        Err(Error::Fatal)
+    );
+    assert!(r.is_err());
+    assert_eq!(calls, 1);
+}
+
+#[test]
+fn the_default_name_is_the_module_path_and_the_operation() {
+    let clock = ManualClock::new();
+    let mut name = "";
+    let _: Result<(), Error> = retry!(
+        on = transient,
+        attempts = 2,
+        clock = &clock,
+        on_retry = |d: &RetryDetails<'_, Error>| name = d.name,
+        Err(Error::Transient(7))
+    );
+    assert_eq!(name, "retry::Err(Error::Transient(7))");
+}
+
+fn parse(text: &str) -> Result<u32, Error> {
+    text.parse().map_err(|_| Error::Transient(99))
+}
+
+fn question_mark_leaves_the_function(text: &str, clock: &ManualClock) -> Result<u32, Error> {
+    let value = retry!(on = transient, clock = clock, Ok::<u32, Error>(parse(text)?))?;
+    Ok(value + 1)
+}
+
+#[test]
+fn question_mark_in_the_operation_returns_unretried() {
+    let clock = ManualClock::new();
+    assert_eq!(question_mark_leaves_the_function("1", &clock), Ok(2));
+    // A retryable error, but `?` returned it from the function before the loop saw it.
+    assert_eq!(question_mark_leaves_the_function("x", &clock), Err(Error::Transient(99)));
+    assert_eq!(clock.sleeps(), 0);
+}
+
+#[test]
+fn return_and_labeled_break_leave_the_loop() {
+    fn early(clock: &ManualClock, leave: bool) -> u32 {
+        let _: Result<(), Error> = retry!(on = transient, clock = clock, {
+            if leave {
+                return 5;
+            }
+            Err(Error::Fatal)
+        });
+        0
+    }
+    let clock = ManualClock::new();
+    assert_eq!(early(&clock, true), 5);
+    assert_eq!(early(&clock, false), 0);
+
+    let mut outer_rounds = 0;
+    'outer: for round in 0..3 {
+        outer_rounds += 1;
+        let _: Result<(), Error> = retry!(on = transient, clock = &clock, {
+            if round == 1 {
+                continue 'outer;
+            }
+            if round == 2 {
+                break 'outer;
+            }
+            Ok(())
+        });
+    }
+    assert_eq!(outer_rounds, 3);
+    assert_eq!(clock.sleeps(), 0);
+}
+
+#[test]
+fn the_std_clock_and_rng_are_the_defaults() {
+    let started = std::time::Instant::now();
+    let mut tries = 0;
+    let r = retry!(
+        on = transient,
+        wait_initial = Duration::from_millis(1),
+        wait_jitter = Duration::from_millis(1),
+        {
+            tries += 1;
+            if tries < 3 { Err(Error::Transient(tries)) } else { Ok(tries) }
+        }
+    );
+    assert_eq!(r, Ok(3));
+    // Two real waits of at least 1 ms and 2 ms.
+    assert!(started.elapsed() >= Duration::from_millis(3));
+}

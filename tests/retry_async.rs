@@ -1,0 +1,210 @@
+//! `retry_async!` on the real tokio executor: with a manual clock for exact schedules, and with
+//! a clock on tokio's timer (paused, so no real time passes) for real sleeping and `Send`.
+
+use core::future::Future;
+use core::time::Duration;
+use std::sync::Arc;
+
+use stamina::testing::ManualClock;
+use stamina::{retry_async, AsyncClock, Attempt, Backoff, Decision, FastRng, RetryDetails};
+
+#[derive(Debug, PartialEq)]
+enum Error {
+    Transient(u32),
+    Fatal,
+}
+
+fn transient(e: &Error) -> bool {
+    matches!(e, Error::Transient(_))
+}
+
+/// An `AsyncClock` on tokio's timer, as an application would write it.
+#[derive(Clone, Copy)]
+struct TokioClock {
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    fn new() -> Self {
+        Self { start: tokio::time::Instant::now() }
+    }
+}
+
+impl AsyncClock for TokioClock {
+    fn now_us(&mut self) -> u64 {
+        u64::try_from(self.start.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> {
+        tokio::time::sleep(Duration::from_micros(us))
+    }
+}
+
+/// A stand-in for a network call that fails `failures` times.
+async fn flaky(calls: &mut u32, failures: u32) -> Result<u32, Error> {
+    tokio::task::yield_now().await;
+    *calls += 1;
+    if *calls <= failures {
+        Err(Error::Transient(*calls))
+    } else {
+        Ok(*calls)
+    }
+}
+
+#[tokio::test]
+async fn success_passes_through_on_the_first_try() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(on = transient, clock = &clock, flaky(&mut calls, 0).await);
+    assert_eq!(r, Ok(1));
+    assert_eq!(clock.sleeps(), 0);
+}
+
+#[tokio::test]
+async fn a_matching_error_is_retried_then_succeeds() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(on = transient, clock = &clock, wait_jitter = Duration::ZERO, flaky(&mut calls, 2).await);
+    assert_eq!(r, Ok(3));
+    assert_eq!(clock.waits(), [Duration::from_millis(100), Duration::from_millis(200)]);
+}
+
+#[tokio::test]
+async fn a_non_matching_error_returns_at_once() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r: Result<(), Error> = retry_async!(on = transient, clock = &clock, {
+        calls += 1;
+        Err(Error::Fatal)
+    });
+    assert_eq!((r, calls, clock.sleeps()), (Err(Error::Fatal), 1, 0));
+}
+
+#[tokio::test]
+async fn giving_up_returns_the_last_error() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(on = transient, attempts = 3, clock = &clock, flaky(&mut calls, 100).await);
+    assert_eq!(r, Err(Error::Transient(3)));
+    assert_eq!(clock.sleeps(), 2);
+}
+
+#[tokio::test]
+async fn default_schedule_and_timeout() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(on = transient, clock = &clock, wait_jitter = Duration::ZERO, flaky(&mut calls, 100).await);
+    assert_eq!(r, Err(Error::Transient(10)));
+    assert_eq!(clock.waits(), [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(Duration::from_millis));
+
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(
+        on = transient,
+        backoff = Backoff::new().unlimited_attempts().wait_jitter(Duration::ZERO),
+        clock = &clock,
+        flaky(&mut calls, 1000).await
+    );
+    assert_eq!(r, Err(Error::Transient(14)));
+    assert_eq!(clock.slept(), Duration::from_millis(41_300));
+}
+
+#[tokio::test]
+async fn an_override_is_used_and_clamped() {
+    let clock = ManualClock::new();
+    let mut calls = 0;
+    let r = retry_async!(
+        on = |_: &Error| Decision::RetryAfter(Duration::from_secs(7)),
+        timeout = Duration::from_secs(10),
+        clock = &clock,
+        flaky(&mut calls, 100).await
+    );
+    assert_eq!(r, Err(Error::Transient(3)));
+    assert_eq!(clock.waits(), [Duration::from_secs(7), Duration::from_secs(3)]);
+}
+
+#[tokio::test]
+async fn attempt_form_and_hook() {
+    let clock = ManualClock::new();
+    let mut attempts: Vec<Attempt> = Vec::new();
+    let mut retries = Vec::new();
+    let r: Result<(), Error> = retry_async!(
+        on = transient,
+        attempts = 3,
+        rng = FastRng::new(1),
+        clock = &clock,
+        on_retry = |d: &RetryDetails<'_, Error>| retries.push(d.retry_num),
+        |attempt| {
+            tokio::task::yield_now().await;
+            attempts.push(attempt);
+            Err(Error::Transient(attempt.num()))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(3)));
+    assert_eq!(attempts.iter().map(Attempt::num).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(retries, [1, 2]);
+}
+
+#[tokio::test]
+async fn the_operation_can_mutate_borrowed_locals() {
+    let clock = ManualClock::new();
+    let mut buffer = Vec::new();
+    let r = retry_async!(on = transient, clock = &clock, {
+        buffer.push(buffer.len());
+        tokio::task::yield_now().await;
+        if buffer.len() < 4 { Err(Error::Transient(0)) } else { Ok(buffer.len()) }
+    });
+    assert_eq!(r, Ok(4));
+    assert_eq!(buffer, [0, 1, 2, 3]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn sleeps_on_the_real_tokio_timer() {
+    let started = tokio::time::Instant::now();
+    let mut calls = 0;
+    let r = retry_async!(
+        on = transient,
+        clock = TokioClock::new(),
+        wait_jitter = Duration::ZERO,
+        flaky(&mut calls, 3).await
+    );
+    assert_eq!(r, Ok(4));
+    // Paused time auto-advances exactly by the sleeps: 0.1 + 0.2 + 0.4 s.
+    assert_eq!(started.elapsed(), Duration::from_millis(700));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_future_is_send_when_the_operation_is_and_releases_locks_before_waiting() {
+    let shared = Arc::new(tokio::sync::Mutex::new(0u32));
+    let std_lock = Arc::new(std::sync::Mutex::new(0u32));
+    let task = {
+        let shared = Arc::clone(&shared);
+        let std_lock = Arc::clone(&std_lock);
+        async move {
+            retry_async!(
+                on = transient,
+                clock = TokioClock::new(),
+                wait_initial = Duration::from_millis(1),
+                wait_jitter = Duration::from_millis(1),
+                {
+                    let n = {
+                        let mut guard = shared.lock().await;
+                        *guard += 1;
+                        *guard
+                    };
+                    // A std MutexGuard is not Send: this one, a temporary of the operation's
+                    // tail expression, must be gone before the wait or the task is not Send.
+                    match std_lock.lock().unwrap().checked_add(n) {
+                        Some(_) if n < 3 => Err(Error::Transient(n)),
+                        _ => Ok(n),
+                    }
+                }
+            )
+        }
+    };
+    fn assert_send<T: Send>(t: T) -> T {
+        t
+    }
+    let r = tokio::spawn(assert_send(task)).await.unwrap();
+    assert_eq!(r, Ok(3));
+    assert_eq!(*shared.lock().await, 3);
+}

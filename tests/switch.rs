@@ -1,0 +1,157 @@
+//! The global switch and testing mode. They are process-wide, so every test in this binary holds
+//! `SERIAL` and leaves the switch as it found it; no other test binary touches the switch.
+
+use core::time::Duration;
+use std::sync::{Mutex, MutexGuard};
+
+use stamina::testing::ManualClock;
+use stamina::{is_active, is_testing, retry, retry_async, set_active, set_testing};
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Restores `set_active(true)` even when an assertion fails.
+struct Reactivate;
+impl Drop for Reactivate {
+    fn drop(&mut self) {
+        set_active(true);
+    }
+}
+
+/// Tries made and waits slept by a loop that always fails, configured with `attempts`.
+fn run_failing(attempts: u32) -> (u32, usize) {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), u32> = retry!(on = |_: &u32| true, attempts = attempts, clock = &clock, {
+        tries += 1;
+        Err(tries)
+    });
+    assert_eq!(r, Err(tries));
+    (tries, clock.sleeps())
+}
+
+#[test]
+fn inactive_means_exactly_one_try() {
+    let _serial = serial();
+    let _reactivate = Reactivate;
+    set_active(false);
+    set_active(false); // idempotent
+    assert!(!is_active());
+    assert_eq!(run_failing(10), (1, 0));
+
+    // Also when that one try succeeds.
+    let mut tries = 0;
+    let r: Result<u8, u32> = retry!(on = |_: &u32| true, clock = &ManualClock::new(), {
+        tries += 1;
+        Ok(9)
+    });
+    assert_eq!((r, tries), (Ok(9), 1));
+
+    set_active(true);
+    assert!(is_active());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn testing_mode_makes_n_tries_without_waiting() {
+    let _serial = serial();
+    assert!(!is_testing());
+    {
+        let _testing = set_testing(3, false);
+        assert!(is_testing());
+        // Configured for 10 tries, runs 3; configured for 2, still runs 3 (no cap).
+        assert_eq!(run_failing(10), (3, 0));
+        assert_eq!(run_failing(2), (3, 0));
+    }
+    assert!(!is_testing());
+    assert_eq!(run_failing(2), (2, 1));
+}
+
+#[test]
+fn testing_mode_with_cap_keeps_fewer_configured_attempts() {
+    let _serial = serial();
+    let _testing = set_testing(5, true);
+    assert_eq!(run_failing(10), (5, 0));
+    assert_eq!(run_failing(2), (2, 0));
+}
+
+#[test]
+fn testing_mode_ignores_the_timeout() {
+    let _serial = serial();
+    let _testing = set_testing(4, false);
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), ()> = retry!(on = |_: &()| true, timeout = Duration::from_millis(1), clock = &clock, {
+        tries += 1;
+        clock.advance(Duration::from_secs(1));
+        Err(())
+    });
+    assert!(r.is_err());
+    assert_eq!((tries, clock.sleeps()), (4, 0));
+}
+
+#[test]
+fn testing_guards_nest_and_restore_the_previous_state() {
+    let _serial = serial();
+    let outer = set_testing(2, false);
+    assert_eq!(run_failing(10).0, 2);
+    {
+        let _inner = set_testing(4, false);
+        assert_eq!(run_failing(10).0, 4);
+    }
+    assert_eq!(run_failing(10).0, 2, "the inner guard restored the outer mode");
+    drop(outer);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn testing_mode_with_zero_or_huge_attempts_saturates() {
+    let _serial = serial();
+    {
+        let _t = set_testing(0, false);
+        assert_eq!(run_failing(10).0, 1);
+    }
+    let _t = set_testing(u32::MAX, true);
+    assert_eq!(run_failing(7).0, 7);
+}
+
+#[test]
+fn inactive_wins_over_testing_mode() {
+    let _serial = serial();
+    let _reactivate = Reactivate;
+    let _testing = set_testing(5, false);
+    set_active(false);
+    assert_eq!(run_failing(10), (1, 0));
+}
+
+#[test]
+fn the_switch_applies_to_retry_async() {
+    let _serial = serial();
+    let _reactivate = Reactivate;
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let run = || {
+        rt.block_on(async {
+            let clock = ManualClock::new();
+            let mut tries = 0;
+            let r: Result<(), ()> = retry_async!(on = |_: &()| true, clock = &clock, {
+                tries += 1;
+                tokio::task::yield_now().await;
+                Err(())
+            });
+            assert!(r.is_err());
+            (tries, clock.sleeps())
+        })
+    };
+    {
+        let _testing = set_testing(3, false);
+        assert_eq!(run(), (3, 0));
+    }
+    set_active(false);
+    assert_eq!(run(), (1, 0));
+    set_active(true);
+    assert_eq!(run(), (10, 9));
+}

@@ -1,0 +1,5 @@
+struct MyErr;
+
+fn main() {
+    let _ = stamina::retry!(on = |e: &MyErr| true, attempts = 3);
+}
