@@ -13,6 +13,13 @@ use core::time::Duration;
 
 use crate::{micros, AsyncClock, Backoff, Clock, RetryDetails, RetryOn, Retrying, Rng, Step};
 
+/// Names the type the operation must have, so that a non-`Result` is reported at the operation,
+/// once, with rustc's own "wrap it in `Ok`" suggestion.
+#[inline(always)]
+pub fn operation_result<T, E>(result: Result<T, E>) -> Result<T, E> {
+    result
+}
+
 /// The per-call `on_retry` hook, or none.
 pub trait Hook<E> {
     fn call(&mut self, details: &RetryDetails<'_, E>);

@@ -328,7 +328,8 @@ impl<const N: usize> Backoff<N> {
     /// use core::time::Duration;
     /// let b = stamina::Backoff::new();
     /// assert_eq!(b.max_wait(1), Duration::from_millis(1100));
-    /// assert_eq!(b.max_wait(6), Duration::from_secs(5));
+    /// assert_eq!(b.max_wait(6), Duration::from_millis(4200));
+    /// assert_eq!(b.max_wait(7), Duration::from_secs(5)); // capped
     /// ```
     pub const fn max_wait(&self, n: u32) -> Duration {
         micros::to_duration(self.cap(self.base_us(n).saturating_add(self.jitter)))

@@ -28,6 +28,10 @@ use core::future::Future;
 /// let r: Result<u8, ()> = stamina::retry!(on = |_: &()| true, clock = &mut board, rng = stamina::FastRng::new(1), Ok(7));
 /// assert_eq!(r, Ok(7));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a blocking `stamina::Clock`, which `retry!` sleeps on",
+    note = "an `AsyncClock` goes with `retry_async!`; a blocking clock implements `now_us` and `sleep_us`"
+)]
 pub trait Clock {
     /// Microseconds since a fixed point, monotonic.
     fn now_us(&mut self) -> u64;
@@ -54,6 +58,10 @@ pub trait Clock {
 /// }
 /// # let _ = Instant0 { now: 0 };
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `stamina::AsyncClock`, which `retry_async!` awaits on",
+    note = "a blocking `Clock` goes with `retry!`; an async clock's `sleep_us` returns a future"
+)]
 pub trait AsyncClock {
     /// Microseconds since a fixed point, monotonic.
     fn now_us(&mut self) -> u64;

@@ -263,7 +263,9 @@ macro_rules! __retry_check_key {
     (name) => {};
     ($other:ident) => {
         $crate::__private::compile_error!($crate::__private::concat!(
-            "unknown key `", $crate::__private::stringify!($other), "`: the keys are ",
+            "unknown key `",
+            $crate::__private::stringify!($other),
+            "`: the keys are ",
             "on, attempts, timeout, backoff, clock, rng, wait_initial, wait_max, wait_jitter, ",
             "wait_exp_base, on_retry, name"
         ));
@@ -291,7 +293,7 @@ macro_rules! __retry_loop {
         loop {
             $crate::__retry_form!(@bind $form __retrying __backoff [$($attempt)*]);
             #[allow(unused_labels, clippy::redundant_closure_call)]
-            let __result = '__stamina_operation: { $op };
+            let __result = $crate::__private::operation_result('__stamina_operation: { $op });
             let __wait = {
                 let __error = match __result {
                     $crate::__private::Ok(__value) => break $crate::__private::Ok(__value),
@@ -330,8 +332,12 @@ macro_rules! __retry_form {
             $crate::__private::None => $crate::Attempt::new(1, &$backoff),
         };
     };
-    (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!($pairs) };
-    (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };
+    (@schedule plain $backoff:ident $pairs:tt) => {
+        $crate::__retry_schedule!($pairs)
+    };
+    (@schedule attempt $backoff:ident $pairs:tt) => {
+        $backoff
+    };
 }
 
 #[doc(hidden)]
@@ -354,10 +360,18 @@ macro_rules! __retry_schedule {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_mode {
-    (sync now $clock:ident) => { $crate::__private::now(&mut $clock) };
-    (async now $clock:ident) => { $crate::__private::now_async(&mut $clock) };
-    (sync sleep $clock:ident $wait:ident) => { $crate::__private::sleep(&mut $clock, $wait) };
-    (async sleep $clock:ident $wait:ident) => { $crate::__private::sleep_async(&mut $clock, $wait).await };
+    (sync now $clock:ident) => {
+        $crate::__private::now(&mut $clock)
+    };
+    (async now $clock:ident) => {
+        $crate::__private::now_async(&mut $clock)
+    };
+    (sync sleep $clock:ident $wait:ident) => {
+        $crate::__private::sleep(&mut $clock, $wait)
+    };
+    (async sleep $clock:ident $wait:ident) => {
+        $crate::__private::sleep_async(&mut $clock, $wait).await
+    };
 }
 
 #[doc(hidden)]
@@ -375,7 +389,9 @@ macro_rules! __retry_default_clock {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_clock {
-    () => { $crate::StdClock::new() };
+    () => {
+        $crate::StdClock::new()
+    };
 }
 
 #[cfg(not(feature = "std"))]
@@ -393,7 +409,9 @@ macro_rules! __default_clock {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_rng {
-    () => { $crate::StdRng::new() };
+    () => {
+        $crate::StdRng::new()
+    };
 }
 
 #[cfg(not(feature = "std"))]

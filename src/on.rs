@@ -45,6 +45,11 @@ use crate::Decision;
 /// assert_eq!(calls, 3);
 /// assert_eq!(result.unwrap_err().status, 503);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot decide whether to retry a `{E}`",
+    label = "`on` needs a filter for this error type",
+    note = "`on` takes a closure `|e: &{E}| -> bool` (or `-> stamina::Decision`), with the parameter's type written, or an `io::ErrorKind` (or an array of them) for `io::Error`"
+)]
 pub trait RetryOn<E: ?Sized, M = ()> {
     /// The verdict on `error`.
     fn decide(&mut self, error: &E) -> Decision;

@@ -216,7 +216,9 @@ impl<const N: usize> Retrying<N> {
                     0 => 0,
                     bound => scale(bound, rng.next_u32()),
                 };
-                let wait = self.backoff.cap(self.backoff.base_us(failures).saturating_add(jitter));
+                let wait = self
+                    .backoff
+                    .cap(self.backoff.base_us(failures).saturating_add(jitter));
                 if wait > remaining {
                     Step::GiveUp
                 } else {

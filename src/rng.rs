@@ -18,6 +18,10 @@
 /// }
 /// # let _ = Trng;
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `stamina::Rng`",
+    note = "`rng = ...` takes a `stamina::Rng`, such as `stamina::FastRng::new(seed)`"
+)]
 pub trait Rng {
     /// The next random `u32`, uniformly distributed.
     fn next_u32(&mut self) -> u32;

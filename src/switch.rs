@@ -92,7 +92,10 @@ pub(crate) enum Mode {
     /// One try.
     Inactive,
     /// No waits; `attempts` tries, or at most that many with `cap`.
-    Testing { attempts: u32, cap: bool },
+    Testing {
+        attempts: u32,
+        cap: bool,
+    },
 }
 
 pub(crate) fn mode() -> Mode {

@@ -55,7 +55,12 @@ fn success_passes_the_value_through_on_the_first_try() {
 
 #[test]
 fn the_happy_path_never_touches_the_clock_or_the_rng() {
-    let r: Result<u8, Error> = retry!(on = transient, clock = Untouchable, rng = Untouchable, Ok(1));
+    let r: Result<u8, Error> = retry!(
+        on = transient,
+        clock = Untouchable,
+        rng = Untouchable,
+        Ok(1)
+    );
     assert_eq!(r, Ok(1));
     let r: Result<u8, Error> = retry!(
         on = transient,
@@ -82,7 +87,10 @@ fn a_matching_error_is_retried_then_succeeds() {
         }
     });
     assert_eq!(r, Ok(3));
-    assert_eq!(clock.waits(), [Duration::from_millis(100), Duration::from_millis(200)]);
+    assert_eq!(
+        clock.waits(),
+        [Duration::from_millis(100), Duration::from_millis(200)]
+    );
 }
 
 #[test]
@@ -113,7 +121,12 @@ fn giving_up_returns_the_last_error_itself() {
 #[test]
 fn default_schedule_through_the_macro() {
     let clock = ManualClock::new();
-    let r: Result<(), Error> = retry!(on = transient, clock = &clock, wait_jitter = NO_JITTER, Err(Error::Transient(0)));
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        clock = &clock,
+        wait_jitter = NO_JITTER,
+        Err(Error::Transient(0))
+    );
     assert!(r.is_err());
     let expected = [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(Duration::from_millis);
     assert_eq!(clock.waits(), expected);
@@ -147,12 +160,16 @@ fn keys_shape_the_schedule() {
         Err(Error::Transient(0))
     );
     assert!(r.is_err());
-    assert_eq!(clock.waits(), [500_000, 750_000, 1_125_000].map(Duration::from_micros));
+    assert_eq!(
+        clock.waits(),
+        [500_000, 750_000, 1_125_000].map(Duration::from_micros)
+    );
 }
 
 #[test]
 fn a_backoff_key_is_adjusted_by_the_other_keys() {
-    const STEPS: Backoff<2> = Backoff::from_waits([Duration::from_millis(10), Duration::from_millis(30)]);
+    const STEPS: Backoff<2> =
+        Backoff::from_waits([Duration::from_millis(10), Duration::from_millis(30)]);
     let clock = ManualClock::new();
     let r: Result<(), Error> = retry!(
         on = transient,
@@ -170,7 +187,12 @@ fn a_backoff_key_is_adjusted_by_the_other_keys() {
 fn jitter_comes_from_the_rng_key() {
     let run = |seed| {
         let clock = ManualClock::new();
-        let r: Result<(), Error> = retry!(on = transient, clock = &clock, rng = FastRng::new(seed), Err(Error::Transient(0)));
+        let r: Result<(), Error> = retry!(
+            on = transient,
+            clock = &clock,
+            rng = FastRng::new(seed),
+            Err(Error::Transient(0))
+        );
         assert!(r.is_err());
         clock.waits()
     };
@@ -178,7 +200,10 @@ fn jitter_comes_from_the_rng_key() {
     assert_ne!(run(5), run(6));
     for (n, wait) in (1..).zip(run(5).iter()) {
         let b = Backoff::new();
-        assert!(*wait >= b.wait(n) && *wait <= b.max_wait(n), "wait {n}: {wait:?}");
+        assert!(
+            *wait >= b.wait(n) && *wait <= b.max_wait(n),
+            "wait {n}: {wait:?}"
+        );
     }
 }
 
@@ -234,7 +259,10 @@ fn an_override_from_on_is_used_and_clamped() {
         Err(Error::Transient(0))
     );
     assert!(r.is_err());
-    assert_eq!(clock.waits(), [Duration::from_secs(7), Duration::from_secs(3)]);
+    assert_eq!(
+        clock.waits(),
+        [Duration::from_secs(7), Duration::from_secs(3)]
+    );
 }
 
 #[test]
@@ -242,7 +270,11 @@ fn a_decision_can_give_up() {
     let clock = ManualClock::new();
     let mut tries = 0;
     let r: Result<(), Error> = retry!(
-        on = |e: &Error| if *e == Error::Transient(2) { Decision::GiveUp } else { Decision::Retry },
+        on = |e: &Error| if *e == Error::Transient(2) {
+            Decision::GiveUp
+        } else {
+            Decision::Retry
+        },
         clock = &clock,
         {
             tries += 1;
@@ -261,14 +293,29 @@ fn io_error_kinds_filter_io_errors() {
         tries += 1;
         Err(io::ErrorKind::TimedOut.into())
     };
-    let r = retry!(on = io::ErrorKind::TimedOut, attempts = 3, clock = &clock, op());
+    let r = retry!(
+        on = io::ErrorKind::TimedOut,
+        attempts = 3,
+        clock = &clock,
+        op()
+    );
     assert_eq!(r.unwrap_err().kind(), io::ErrorKind::TimedOut);
     assert_eq!(tries, 3);
 
     let kinds = [io::ErrorKind::ConnectionRefused, io::ErrorKind::TimedOut];
-    let r: io::Result<()> = retry!(on = kinds, attempts = 2, clock = &clock, Err(io::ErrorKind::ConnectionRefused.into()));
+    let r: io::Result<()> = retry!(
+        on = kinds,
+        attempts = 2,
+        clock = &clock,
+        Err(io::ErrorKind::ConnectionRefused.into())
+    );
     assert_eq!(r.unwrap_err().kind(), io::ErrorKind::ConnectionRefused);
-    let r: io::Result<()> = retry!(on = &kinds[..], attempts = 2, clock = &clock, Err(io::ErrorKind::NotFound.into()));
+    let r: io::Result<()> = retry!(
+        on = &kinds[..],
+        attempts = 2,
+        clock = &clock,
+        Err(io::ErrorKind::NotFound.into())
+    );
     assert_eq!(r.unwrap_err().kind(), io::ErrorKind::NotFound);
     assert_eq!(clock.sleeps(), 2 + 1);
 }
@@ -315,7 +362,10 @@ impl Device {
 #[test]
 fn the_operation_can_borrow_self_mutably() {
     let clock = ManualClock::new();
-    let mut device = Device { failures_left: 2, reads: 0 };
+    let mut device = Device {
+        failures_left: 2,
+        reads: 0,
+    };
     assert_eq!(device.read_retrying(&clock), Ok(42));
     assert_eq!(device.reads, 3);
 }
@@ -333,8 +383,14 @@ impl Clock for CheckingClock<'_> {
         0
     }
     fn sleep_us(&mut self, _: u64) {
-        assert!(self.lock.try_lock().is_ok(), "slept holding the operation's lock");
-        assert!(self.cell.try_borrow_mut().is_ok(), "slept holding the operation's borrow");
+        assert!(
+            self.lock.try_lock().is_ok(),
+            "slept holding the operation's lock"
+        );
+        assert!(
+            self.cell.try_borrow_mut().is_ok(),
+            "slept holding the operation's borrow"
+        );
         self.checks.set(self.checks.get() + 1);
     }
 }
@@ -344,7 +400,11 @@ fn locks_and_borrows_taken_by_the_operation_are_released_before_the_wait() {
     let lock = Mutex::new(vec![1, 2]);
     let cell = RefCell::new(0);
     let checks = Cell::new(0);
-    let clock = CheckingClock { lock: &lock, cell: &cell, checks: &checks };
+    let clock = CheckingClock {
+        lock: &lock,
+        cell: &cell,
+        checks: &checks,
+    };
     // Temporaries of the operation's expression: the MutexGuard of the scrutinee and the RefMut
     // in the arm live to the end of the expression, which ends before the wait.
     let r = retry!(
@@ -385,11 +445,21 @@ fn on_retry_hook_sees_each_scheduled_retry_only() {
         clock = &clock,
         name = "fetch_config",
         on_retry = |d: &RetryDetails<'_, Error>| {
-            seen.push((d.name, d.retry_num, d.wait_for, d.waited_so_far, format!("{:?}", d.error)))
+            seen.push((
+                d.name,
+                d.retry_num,
+                d.wait_for,
+                d.waited_so_far,
+                format!("{:?}", d.error),
+            ))
         },
         {
             tries += 1;
-            if tries < 3 { Err(Error::Transient(tries)) } else { Ok(()) }
+            if tries < 3 {
+                Err(Error::Transient(tries))
+            } else {
+                Ok(())
+            }
         }
     );
     assert_eq!(r, Ok(()));
@@ -397,8 +467,20 @@ fn on_retry_hook_sees_each_scheduled_retry_only() {
     assert_eq!(
         seen,
         [
-            ("fetch_config", 1, ms(100), ms(0), "Transient(1)".to_string()),
-            ("fetch_config", 2, ms(200), ms(100), "Transient(2)".to_string()),
+            (
+                "fetch_config",
+                1,
+                ms(100),
+                ms(0),
+                "Transient(1)".to_string()
+            ),
+            (
+                "fetch_config",
+                2,
+                ms(200),
+                ms(100),
+                "Transient(2)".to_string()
+            ),
         ]
     );
 
@@ -442,7 +524,11 @@ fn parse(text: &str) -> Result<u32, Error> {
 }
 
 fn question_mark_leaves_the_function(text: &str, clock: &ManualClock) -> Result<u32, Error> {
-    let value = retry!(on = transient, clock = clock, Ok::<u32, Error>(parse(text)?))?;
+    let value = retry!(
+        on = transient,
+        clock = clock,
+        Ok::<u32, Error>(parse(text)?)
+    )?;
     Ok(value + 1)
 }
 
@@ -451,7 +537,10 @@ fn question_mark_in_the_operation_returns_unretried() {
     let clock = ManualClock::new();
     assert_eq!(question_mark_leaves_the_function("1", &clock), Ok(2));
     // A retryable error, but `?` returned it from the function before the loop saw it.
-    assert_eq!(question_mark_leaves_the_function("x", &clock), Err(Error::Transient(99)));
+    assert_eq!(
+        question_mark_leaves_the_function("x", &clock),
+        Err(Error::Transient(99))
+    );
     assert_eq!(clock.sleeps(), 0);
 }
 
@@ -497,7 +586,11 @@ fn the_std_clock_and_rng_are_the_defaults() {
         wait_jitter = Duration::from_millis(1),
         {
             tries += 1;
-            if tries < 3 { Err(Error::Transient(tries)) } else { Ok(tries) }
+            if tries < 3 {
+                Err(Error::Transient(tries))
+            } else {
+                Ok(tries)
+            }
         }
     );
     assert_eq!(r, Ok(3));

@@ -26,7 +26,9 @@ struct TokioClock {
 
 impl TokioClock {
     fn new() -> Self {
-        Self { start: tokio::time::Instant::now() }
+        Self {
+            start: tokio::time::Instant::now(),
+        }
     }
 }
 
@@ -63,9 +65,17 @@ async fn success_passes_through_on_the_first_try() {
 async fn a_matching_error_is_retried_then_succeeds() {
     let clock = ManualClock::new();
     let mut calls = 0;
-    let r = retry_async!(on = transient, clock = &clock, wait_jitter = Duration::ZERO, flaky(&mut calls, 2).await);
+    let r = retry_async!(
+        on = transient,
+        clock = &clock,
+        wait_jitter = Duration::ZERO,
+        flaky(&mut calls, 2).await
+    );
     assert_eq!(r, Ok(3));
-    assert_eq!(clock.waits(), [Duration::from_millis(100), Duration::from_millis(200)]);
+    assert_eq!(
+        clock.waits(),
+        [Duration::from_millis(100), Duration::from_millis(200)]
+    );
 }
 
 #[tokio::test]
@@ -83,7 +93,12 @@ async fn a_non_matching_error_returns_at_once() {
 async fn giving_up_returns_the_last_error() {
     let clock = ManualClock::new();
     let mut calls = 0;
-    let r = retry_async!(on = transient, attempts = 3, clock = &clock, flaky(&mut calls, 100).await);
+    let r = retry_async!(
+        on = transient,
+        attempts = 3,
+        clock = &clock,
+        flaky(&mut calls, 100).await
+    );
     assert_eq!(r, Err(Error::Transient(3)));
     assert_eq!(clock.sleeps(), 2);
 }
@@ -92,15 +107,25 @@ async fn giving_up_returns_the_last_error() {
 async fn default_schedule_and_timeout() {
     let clock = ManualClock::new();
     let mut calls = 0;
-    let r = retry_async!(on = transient, clock = &clock, wait_jitter = Duration::ZERO, flaky(&mut calls, 100).await);
+    let r = retry_async!(
+        on = transient,
+        clock = &clock,
+        wait_jitter = Duration::ZERO,
+        flaky(&mut calls, 100).await
+    );
     assert_eq!(r, Err(Error::Transient(10)));
-    assert_eq!(clock.waits(), [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(Duration::from_millis));
+    assert_eq!(
+        clock.waits(),
+        [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(Duration::from_millis)
+    );
 
     let clock = ManualClock::new();
     let mut calls = 0;
     let r = retry_async!(
         on = transient,
-        backoff = Backoff::new().unlimited_attempts().wait_jitter(Duration::ZERO),
+        backoff = Backoff::new()
+            .unlimited_attempts()
+            .wait_jitter(Duration::ZERO),
         clock = &clock,
         flaky(&mut calls, 1000).await
     );
@@ -119,7 +144,10 @@ async fn an_override_is_used_and_clamped() {
         flaky(&mut calls, 100).await
     );
     assert_eq!(r, Err(Error::Transient(3)));
-    assert_eq!(clock.waits(), [Duration::from_secs(7), Duration::from_secs(3)]);
+    assert_eq!(
+        clock.waits(),
+        [Duration::from_secs(7), Duration::from_secs(3)]
+    );
 }
 
 #[tokio::test]
@@ -140,7 +168,10 @@ async fn attempt_form_and_hook() {
         }
     );
     assert_eq!(r, Err(Error::Transient(3)));
-    assert_eq!(attempts.iter().map(Attempt::num).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        attempts.iter().map(Attempt::num).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
     assert_eq!(retries, [1, 2]);
 }
 
@@ -151,7 +182,11 @@ async fn the_operation_can_mutate_borrowed_locals() {
     let r = retry_async!(on = transient, clock = &clock, {
         buffer.push(buffer.len());
         tokio::task::yield_now().await;
-        if buffer.len() < 4 { Err(Error::Transient(0)) } else { Ok(buffer.len()) }
+        if buffer.len() < 4 {
+            Err(Error::Transient(0))
+        } else {
+            Ok(buffer.len())
+        }
     });
     assert_eq!(r, Ok(4));
     assert_eq!(buffer, [0, 1, 2, 3]);

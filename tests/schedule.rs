@@ -46,7 +46,10 @@ fn factor_three_from_one_second_capped_at_thirty() {
         .wait_jitter(Duration::ZERO)
         .no_timeout();
     let waits = waits_until_give_up(b, &mut FastRng::new(1));
-    assert_eq!(waits, [1, 3, 9, 27, 30, 30, 30, 30, 30].map(Duration::from_secs));
+    assert_eq!(
+        waits,
+        [1, 3, 9, 27, 30, 30, 30, 30, 30].map(Duration::from_secs)
+    );
 }
 
 #[test]
@@ -60,7 +63,13 @@ fn factor_one_and_a_half_from_half_a_second() {
     let waits = waits_until_give_up(b, &mut FastRng::new(1));
     assert_eq!(
         waits[..5],
-        [us(500_000), us(750_000), us(1_125_000), us(1_687_500), us(2_531_250)]
+        [
+            us(500_000),
+            us(750_000),
+            us(1_125_000),
+            us(1_687_500),
+            us(2_531_250)
+        ]
     );
     // 3.796875 s, then 5.6953125 s rounded down to the microsecond, then 8.54296... s.
     assert_eq!(waits[5..8], [us(3_796_875), us(5_695_312), us(8_542_968)]);
@@ -146,7 +155,10 @@ fn same_seed_gives_the_same_schedule() {
 fn attempts_zero_and_one_both_mean_one_try() {
     for attempts in [0, 1] {
         let mut r = Retrying::new(Backoff::new().attempts(attempts));
-        assert_eq!(r.failed(0, Decision::Retry, &mut FastRng::new(1)), Step::GiveUp);
+        assert_eq!(
+            r.failed(0, Decision::Retry, &mut FastRng::new(1)),
+            Step::GiveUp
+        );
         assert_eq!(Backoff::new().attempts(attempts).attempts_limit(), Some(1));
     }
 }
@@ -201,7 +213,9 @@ fn extreme_configuration_saturates() {
 fn unlimited_attempts_are_bounded_by_the_timeout() {
     // 45 s, no jitter, instant tries: 14 tries and 41.3 s of sleep; the 14th wait (5 s) would
     // end at 46.3 s, past the deadline, so the loop gives up at once instead.
-    let b = Backoff::new().unlimited_attempts().wait_jitter(Duration::ZERO);
+    let b = Backoff::new()
+        .unlimited_attempts()
+        .wait_jitter(Duration::ZERO);
     let waits = waits_until_give_up(b, &mut FastRng::new(1));
     assert_eq!(waits.len() + 1, 14);
     assert_eq!(waits.iter().sum::<Duration>(), ms(41_300));
@@ -213,13 +227,18 @@ fn never_sleeps_past_the_deadline() {
     // of the first failed try.
     for seed in 0..200 {
         let mut rng = FastRng::new(seed);
-        let b = Backoff::new().unlimited_attempts().timeout(Duration::from_secs(10));
+        let b = Backoff::new()
+            .unlimited_attempts()
+            .timeout(Duration::from_secs(10));
         let mut r = Retrying::new(b);
         let first_failure = 1_000_000u64;
         let mut now = first_failure;
         while let Step::RetryAfter(wait) = r.failed(now, Decision::Retry, &mut rng) {
             now += wait;
-            assert!(now - first_failure <= 10_000_000, "seed {seed}: woke at {now}");
+            assert!(
+                now - first_failure <= 10_000_000,
+                "seed {seed}: woke at {now}"
+            );
             now += rng.next_u32() as u64 % 300_000; // the next try takes up to 0.3 s
         }
     }
@@ -234,7 +253,10 @@ fn an_override_is_used_then_clamped_to_the_deadline() {
     // Used as is, even beyond wait_max (5 s) and without jitter.
     assert_eq!(r.failed(0, after_7s, &mut rng), Step::RetryAfter(7_000_000));
     // 3 s left: clamped.
-    assert_eq!(r.failed(7_000_000, after_7s, &mut rng), Step::RetryAfter(3_000_000));
+    assert_eq!(
+        r.failed(7_000_000, after_7s, &mut rng),
+        Step::RetryAfter(3_000_000)
+    );
     // At the deadline: give up.
     assert_eq!(r.failed(10_000_000, after_7s, &mut rng), Step::GiveUp);
     assert_eq!(r.waited(), Duration::from_secs(10));
@@ -252,14 +274,23 @@ fn a_clock_that_goes_backwards_counts_as_no_time() {
     let b = Backoff::new().wait_jitter(Duration::ZERO);
     let mut r = Retrying::new(b);
     let mut rng = FastRng::new(1);
-    assert_eq!(r.failed(1_000_000, Decision::Retry, &mut rng), Step::RetryAfter(100_000));
-    assert_eq!(r.failed(0, Decision::Retry, &mut rng), Step::RetryAfter(200_000));
+    assert_eq!(
+        r.failed(1_000_000, Decision::Retry, &mut rng),
+        Step::RetryAfter(100_000)
+    );
+    assert_eq!(
+        r.failed(0, Decision::Retry, &mut rng),
+        Step::RetryAfter(200_000)
+    );
 }
 
 #[test]
 fn give_up_decision_ends_at_once() {
     let mut r = Retrying::new(Backoff::new());
-    assert_eq!(r.failed(0, Decision::GiveUp, &mut FastRng::new(1)), Step::GiveUp);
+    assert_eq!(
+        r.failed(0, Decision::GiveUp, &mut FastRng::new(1)),
+        Step::GiveUp
+    );
     assert_eq!(r.retries(), 0);
 }
 
@@ -272,27 +303,52 @@ fn rng_is_not_drawn_without_jitter() {
         }
     }
     let mut r = Retrying::new(Backoff::new().wait_jitter(Duration::ZERO));
-    assert_eq!(r.failed(0, Decision::Retry, &mut NoDraws), Step::RetryAfter(100_000));
+    assert_eq!(
+        r.failed(0, Decision::Retry, &mut NoDraws),
+        Step::RetryAfter(100_000)
+    );
     let over = Decision::RetryAfter(ms(1));
     assert_eq!(r.failed(0, over, &mut NoDraws), Step::RetryAfter(1_000));
 }
 
 #[test]
 fn explicit_waits_repeat_the_last_one() {
-    const STEPS: Backoff<3> = Backoff::from_waits([ms(100), Duration::from_secs(1), Duration::from_secs(10)])
-        .wait_jitter(Duration::ZERO)
-        .no_timeout();
+    const STEPS: Backoff<3> =
+        Backoff::from_waits([ms(100), Duration::from_secs(1), Duration::from_secs(10)])
+            .wait_jitter(Duration::ZERO)
+            .no_timeout();
     let waits = waits_until_give_up(STEPS, &mut FastRng::new(1));
-    assert_eq!(waits, [ms(100), ms(1000), ms(10_000), ms(10_000), ms(10_000), ms(10_000), ms(10_000), ms(10_000), ms(10_000)]);
-    assert_eq!(STEPS.wait_max(Duration::from_secs(2)).wait(3), Duration::from_secs(2));
+    assert_eq!(
+        waits,
+        [
+            ms(100),
+            ms(1000),
+            ms(10_000),
+            ms(10_000),
+            ms(10_000),
+            ms(10_000),
+            ms(10_000),
+            ms(10_000),
+            ms(10_000)
+        ]
+    );
+    assert_eq!(
+        STEPS.wait_max(Duration::from_secs(2)).wait(3),
+        Duration::from_secs(2)
+    );
     let empty = Backoff::<0>::from_waits([]).wait_jitter(Duration::ZERO);
     assert_eq!(empty.wait(1), Duration::ZERO);
 }
 
 #[test]
 fn a_table_too_short_for_the_cap_waits_wait_max_past_it() {
-    let b = Backoff::<3>::exponential().wait_jitter(Duration::ZERO).no_timeout();
-    assert_eq!([b.wait(1), b.wait(2), b.wait(3)], [ms(100), ms(200), ms(400)]);
+    let b = Backoff::<3>::exponential()
+        .wait_jitter(Duration::ZERO)
+        .no_timeout();
+    assert_eq!(
+        [b.wait(1), b.wait(2), b.wait(3)],
+        [ms(100), ms(200), ms(400)]
+    );
     assert_eq!(b.wait(4), Duration::from_secs(5));
 }
 
@@ -303,14 +359,20 @@ fn worst_case_total_wait_is_a_const() {
     // eats the jitter of the last three), within the 45 s timeout.
     const TOTAL: Duration = B.max_total_wait();
     const _: () = assert!(TOTAL.as_millis() == 27_300);
-    assert_eq!(B.timeout(Duration::from_secs(10)).max_total_wait(), Duration::from_secs(10));
+    assert_eq!(
+        B.timeout(Duration::from_secs(10)).max_total_wait(),
+        Duration::from_secs(10)
+    );
     assert_eq!(B.attempts(1).max_total_wait(), Duration::ZERO);
     assert_eq!(
         B.unlimited_attempts().no_timeout().max_total_wait(),
         us(u64::MAX)
     );
     // Past a short table, the remaining waits are counted at wait_max + jitter, capped.
-    let short = Backoff::<2>::exponential().wait_jitter(Duration::ZERO).no_timeout().attempts(5);
+    let short = Backoff::<2>::exponential()
+        .wait_jitter(Duration::ZERO)
+        .no_timeout()
+        .attempts(5);
     assert_eq!(short.max_total_wait(), ms(100 + 200 + 5000 + 5000));
 }
 

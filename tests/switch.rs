@@ -10,7 +10,9 @@ use stamina::{is_active, is_testing, retry, retry_async, set_active, set_testing
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Restores `set_active(true)` even when an assertion fails.
@@ -84,11 +86,16 @@ fn testing_mode_ignores_the_timeout() {
     let _testing = set_testing(4, false);
     let clock = ManualClock::new();
     let mut tries = 0;
-    let r: Result<(), ()> = retry!(on = |_: &()| true, timeout = Duration::from_millis(1), clock = &clock, {
-        tries += 1;
-        clock.advance(Duration::from_secs(1));
-        Err(())
-    });
+    let r: Result<(), ()> = retry!(
+        on = |_: &()| true,
+        timeout = Duration::from_millis(1),
+        clock = &clock,
+        {
+            tries += 1;
+            clock.advance(Duration::from_secs(1));
+            Err(())
+        }
+    );
     assert!(r.is_err());
     assert_eq!((tries, clock.sleeps()), (4, 0));
 }
@@ -102,7 +109,11 @@ fn testing_guards_nest_and_restore_the_previous_state() {
         let _inner = set_testing(4, false);
         assert_eq!(run_failing(10).0, 4);
     }
-    assert_eq!(run_failing(10).0, 2, "the inner guard restored the outer mode");
+    assert_eq!(
+        run_failing(10).0,
+        2,
+        "the inner guard restored the outer mode"
+    );
     drop(outer);
     assert!(!is_testing());
     assert_eq!(run_failing(3), (3, 2));
@@ -132,7 +143,9 @@ fn inactive_wins_over_testing_mode() {
 fn the_switch_applies_to_retry_async() {
     let _serial = serial();
     let _reactivate = Reactivate;
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let run = || {
         rt.block_on(async {
             let clock = ManualClock::new();

@@ -1,4 +1,4 @@
-//! `retry!` in a crate with no prelude, a local `mod core` and local items named like the
+//! `retry!` and `retry_async!` in a crate with no prelude, a local `mod core` and local items named like the
 //! prelude's: the expansion must name everything through `$crate`.
 
 #![no_implicit_prelude]
@@ -70,4 +70,26 @@ fn main() {
     ::core::assert_eq!(r, ::core::result::Result::Err(9));
     ::core::assert_eq!(last, 4);
     ::core::assert_eq!(clock.sleeps(), 5);
+
+    // `retry_async!`, polled to completion by hand (the clock never makes it wait).
+    let mut tries: u32 = 0;
+    let fut = async {
+        ::stamina::retry_async!(on = |_: &u8| true, clock = &clock, {
+            tries += 1;
+            if tries < 2 {
+                ::core::result::Result::Err(1)
+            } else {
+                ::core::result::Result::Ok(tries)
+            }
+        })
+    };
+    let mut fut = ::core::pin::pin!(fut);
+    let mut cx = ::core::task::Context::from_waker(::core::task::Waker::noop());
+    let r: ::core::result::Result<u32, u8> = loop {
+        if let ::core::task::Poll::Ready(r) = ::core::future::Future::poll(fut.as_mut(), &mut cx) {
+            break r;
+        }
+    };
+    ::core::assert_eq!(r, ::core::result::Result::Ok(2));
+    ::core::assert_eq!(clock.sleeps(), 6);
 }

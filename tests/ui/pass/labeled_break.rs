@@ -43,22 +43,24 @@ fn question_mark(clock: &ManualClock, tries: &mut u32) -> Result<u32, &'static s
 fn main() {
     let clock = ManualClock::new();
 
-    // `break 'outer` with a value from inside the operation, on the third try.
+    // `break 'outer` with a value from inside the operation: the first round gives up after two
+    // tries, the second breaks out on its first try (the third in all), without sleeping.
     let mut tries = 0;
+    let mut rounds = 0;
     let got = 'outer: loop {
-        let r = stamina::retry!(on = |_: &Flaky| true, attempts = 10, clock = &clock, {
+        rounds += 1;
+        let r = stamina::retry!(on = |_: &Flaky| true, attempts = 2, clock = &clock, {
             tries += 1;
             if tries == 3 {
                 break 'outer "broke out";
             }
             Err::<(), _>(Flaky)
         });
-        let _ = r;
-        unreachable!("the operation breaks out before the retry gives up");
+        assert_eq!(r, Err(Flaky));
     };
     assert_eq!(got, "broke out");
-    assert_eq!(tries, 3);
-    assert_eq!(clock.sleeps(), 2);
+    assert_eq!((tries, rounds), (3, 2));
+    assert_eq!(clock.sleeps(), 1);
 
     // `continue 'outer`: skip the rest of the outer iteration from inside the operation.
     let mut seen = Vec::new();
