@@ -5,6 +5,11 @@ use core::time::Duration;
 use crate::micros;
 
 /// Table length of the default [`Backoff`]: enough for stamina's defaults to reach `wait_max`.
+///
+/// ```
+/// let b: stamina::Backoff<{ stamina::DEFAULT_TABLE_LEN }> = stamina::Backoff::new();
+/// assert_eq!(b.wait(stamina::DEFAULT_TABLE_LEN as u32), core::time::Duration::from_secs(5));
+/// ```
 pub const DEFAULT_TABLE_LEN: usize = 10;
 
 /// A retry schedule: a `Copy` value, built with `const fn`, that can live in flash.

@@ -55,7 +55,16 @@ pub trait RetryOn<E: ?Sized, M = ()> {
     fn decide(&mut self, error: &E) -> Decision;
 }
 
-/// What a filter closure may return: `bool` or [`Decision`].
+/// What a filter closure may return: `bool` (retry or not) or [`Decision`].
+///
+/// ```
+/// use stamina::{Decision, RetryOn};
+///
+/// let mut by_bool = |e: &u8| *e > 1;
+/// let mut by_decision = |_: &u8| Decision::GiveUp;
+/// assert_eq!(by_bool.decide(&2), Decision::Retry);
+/// assert_eq!(by_decision.decide(&2), Decision::GiveUp);
+/// ```
 pub trait IntoDecision: Into<Decision> {}
 
 impl IntoDecision for bool {}

@@ -8,7 +8,17 @@ use crate::rng::scale;
 use crate::switch::{self, Mode};
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
 
-/// What to do after a failed try.
+/// What to do after a failed try: the answer of [`Retrying::failed`].
+///
+/// ```
+/// use stamina::{Backoff, Decision, FastRng, Retrying, Step};
+///
+/// let mut r = Retrying::new(Backoff::new().wait_jitter(core::time::Duration::ZERO));
+/// match r.failed(0, Decision::Retry, &mut FastRng::new(1)) {
+///     Step::RetryAfter(us) => assert_eq!(us, 100_000), // sleep, then try again
+///     Step::GiveUp => unreachable!(),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[must_use = "a retry loop must either wait and retry, or give up"]
 pub enum Step {

@@ -103,7 +103,17 @@ fn seed_from_os() -> u64 {
     hasher.finish()
 }
 
-/// Marker for the `io::ErrorKind` filters of [`RetryOn`].
+/// Marker for the `io::ErrorKind` filters of [`RetryOn`]: an `io::ErrorKind`, an array or a
+/// slice of them retries the `io::Error`s of those kinds. You never name it.
+///
+/// ```
+/// use std::io::{Error, ErrorKind};
+/// use stamina::{Decision, RetryOn};
+///
+/// let mut on = [ErrorKind::TimedOut, ErrorKind::ConnectionReset];
+/// assert_eq!(on.decide(&Error::from(ErrorKind::TimedOut)), Decision::Retry);
+/// assert_eq!(on.decide(&Error::from(ErrorKind::NotFound)), Decision::GiveUp);
+/// ```
 #[derive(Debug)]
 pub enum Kinds {}
 

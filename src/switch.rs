@@ -73,6 +73,15 @@ pub fn is_testing() -> bool {
 }
 
 /// Restores the testing mode that was in force before [`set_testing`] when dropped.
+///
+/// ```
+/// let outer = stamina::set_testing(3, false);
+/// {
+///     let _inner = stamina::set_testing(1, false);
+/// } // back to 3 tries
+/// drop(outer); // back to normal
+/// assert!(!stamina::is_testing());
+/// ```
 #[derive(Debug)]
 #[must_use = "testing mode ends when this guard is dropped; bind it: `let _testing = ...`"]
 pub struct TestingGuard {

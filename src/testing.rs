@@ -8,6 +8,17 @@ use core::time::Duration;
 use crate::{micros, AsyncClock, Clock};
 
 /// How many waits a [`ManualClock`] remembers one by one (it counts and sums all of them).
+///
+/// ```
+/// use stamina::{testing::{ManualClock, RECORDED_WAITS}, Clock};
+///
+/// let clock = ManualClock::new();
+/// for _ in 0..RECORDED_WAITS + 1 {
+///     (&clock).sleep_us(1);
+/// }
+/// assert_eq!(clock.waits().len(), RECORDED_WAITS);
+/// assert_eq!(clock.sleeps(), RECORDED_WAITS + 1);
+/// ```
 pub const RECORDED_WAITS: usize = 64;
 
 /// A clock whose time moves only when something sleeps on it or calls [`advance`]: sleeping
@@ -141,9 +152,11 @@ impl ManualClock {
 
     fn record(&self, us: u64) {
         let n = self.sleeps.get();
-        let mut waits = self.waits.get();
-        if let Some(slot) = waits.get_mut(n) {
-            *slot = micros::to_duration(us);
+        if n < RECORDED_WAITS {
+            let mut waits = self.waits.get();
+            if let Some(slot) = waits.get_mut(n) {
+                *slot = micros::to_duration(us);
+            }
             self.waits.set(waits);
         }
         self.sleeps.set(n.saturating_add(1));

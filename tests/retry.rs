@@ -597,3 +597,38 @@ fn the_std_clock_and_rng_are_the_defaults() {
     // Two real waits of at least 1 ms and 2 ms.
     assert!(started.elapsed() >= Duration::from_millis(3));
 }
+
+#[test]
+fn a_hundred_thousand_attempts_through_the_macro() {
+    let clock = ManualClock::new();
+    let mut tries = 0u32;
+    let r: Result<(), u32> = retry!(
+        on = |_: &u32| true,
+        attempts = 100_000,
+        timeout = Duration::MAX,
+        clock = &clock,
+        rng = FastRng::new(5),
+        {
+            tries += 1;
+            Err(tries)
+        }
+    );
+    assert_eq!(r, Err(100_000));
+    assert_eq!(clock.sleeps(), 99_999);
+    // All but the first few waits are at the cap: at least 5 s * 99_990.
+    assert!(clock.slept() >= Duration::from_secs(5 * 99_990));
+}
+
+#[test]
+fn attempts_zero_and_one_both_mean_one_try_through_the_macro() {
+    for attempts in [0, 1] {
+        let clock = ManualClock::new();
+        let mut tries = 0;
+        let r: Result<(), Error> = retry!(on = transient, attempts = attempts, clock = &clock, {
+            tries += 1;
+            Err(Error::Transient(tries))
+        });
+        assert_eq!(r, Err(Error::Transient(1)));
+        assert_eq!(clock.sleeps(), 0);
+    }
+}

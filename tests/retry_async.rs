@@ -61,6 +61,52 @@ async fn success_passes_through_on_the_first_try() {
     assert_eq!(clock.sleeps(), 0);
 }
 
+/// An async clock and an RNG that fail the test if anything reads them.
+struct Untouchable;
+
+impl AsyncClock for Untouchable {
+    fn now_us(&mut self) -> u64 {
+        panic!("the happy path read the clock")
+    }
+    #[allow(clippy::manual_async_fn)]
+    fn sleep_us(&mut self, _: u64) -> impl Future<Output = ()> {
+        async { panic!("the happy path slept") }
+    }
+}
+
+impl stamina::Rng for Untouchable {
+    fn next_u32(&mut self) -> u32 {
+        panic!("the happy path drew a random number")
+    }
+}
+
+#[tokio::test]
+async fn the_happy_path_never_touches_the_clock_or_the_rng() {
+    let mut calls = 0;
+    let r = retry_async!(
+        on = transient,
+        clock = Untouchable,
+        rng = Untouchable,
+        flaky(&mut calls, 0).await
+    );
+    assert_eq!(r, Ok(1));
+}
+
+#[tokio::test]
+async fn attempts_zero_and_one_both_mean_one_try() {
+    for attempts in [0, 1] {
+        let clock = ManualClock::new();
+        let mut calls = 0;
+        let r = retry_async!(
+            on = transient,
+            attempts = attempts,
+            clock = &clock,
+            flaky(&mut calls, 5).await
+        );
+        assert_eq!((r, clock.sleeps()), (Err(Error::Transient(1)), 0));
+    }
+}
+
 #[tokio::test]
 async fn a_matching_error_is_retried_then_succeeds() {
     let clock = ManualClock::new();
