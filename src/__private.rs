@@ -42,7 +42,8 @@ impl<E, F: FnMut(&RetryDetails<'_, E>)> Hook<E> for F {
 }
 
 /// The schedule from `backoff = ...` (or the default) and the schedule keys, in that order.
-#[inline]
+/// Always inlined: the keys left out are `None` constants and their branches vanish.
+#[inline(always)]
 pub fn schedule<const N: usize>(
     backoff: Backoff<N>,
     attempts: Option<u32>,

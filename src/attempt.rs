@@ -34,6 +34,7 @@ impl Attempt {
     /// let a = stamina::Attempt::new(2, &stamina::Backoff::new());
     /// assert_eq!(a.next_wait(), core::time::Duration::from_millis(200));
     /// ```
+    #[must_use]
     pub const fn new<const N: usize>(num: u32, backoff: &Backoff<N>) -> Self {
         Self {
             num,
@@ -46,6 +47,7 @@ impl Attempt {
     /// ```
     /// assert_eq!(stamina::Attempt::new(1, &stamina::Backoff::new()).num(), 1);
     /// ```
+    #[must_use]
     pub const fn num(&self) -> u32 {
         self.num
     }
@@ -57,6 +59,7 @@ impl Attempt {
     /// let a = stamina::Attempt::new(1, &stamina::Backoff::new());
     /// assert_eq!(a.next_wait(), core::time::Duration::from_millis(100));
     /// ```
+    #[must_use]
     pub const fn next_wait(&self) -> Duration {
         micros::to_duration(self.next_wait_us)
     }

@@ -323,6 +323,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(4), Duration::from_millis(800));
     /// assert_eq!(b.wait(10_000), Duration::from_secs(5));
     /// ```
+    #[must_use]
     pub const fn wait(&self, n: u32) -> Duration {
         micros::to_duration(self.base_us(n))
     }
@@ -336,6 +337,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.max_wait(6), Duration::from_millis(4200));
     /// assert_eq!(b.max_wait(7), Duration::from_secs(5)); // capped
     /// ```
+    #[must_use]
     pub const fn max_wait(&self, n: u32) -> Duration {
         micros::to_duration(self.cap(self.base_us(n).saturating_add(self.jitter)))
     }
@@ -350,6 +352,7 @@ impl<const N: usize> Backoff<N> {
     /// // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 5 + 5 + 5
     /// assert_eq!(b.max_total_wait(), Duration::from_millis(21_300));
     /// ```
+    #[must_use]
     pub const fn max_total_wait(&self) -> Duration {
         let total = if self.attempts == UNLIMITED {
             u64::MAX
@@ -379,6 +382,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// assert_eq!(stamina::Backoff::new().attempts_limit(), Some(10));
     /// ```
+    #[must_use]
     pub const fn attempts_limit(&self) -> Option<u32> {
         if self.attempts == UNLIMITED {
             None
@@ -393,6 +397,7 @@ impl<const N: usize> Backoff<N> {
     /// use core::time::Duration;
     /// assert_eq!(stamina::Backoff::new().timeout_limit(), Some(Duration::from_secs(45)));
     /// ```
+    #[must_use]
     pub const fn timeout_limit(&self) -> Option<Duration> {
         if self.timeout == NO_TIMEOUT {
             None

@@ -180,6 +180,13 @@ macro_rules! __retry_parse {
     ($mode:ident [$($pairs:tt)*] $op:expr $(,)?) => {
         $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] plain [])
     };
+    // Something after the operation.
+    ($mode:ident [$($pairs:tt)*] $op:expr , $($rest:tt)+) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation to retry must come last, after all the keys, e.g. ",
+            "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
+        ))
+    };
     ($mode:ident [$($pairs:tt)*]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`retry!` needs `on = ...` and an operation to retry, e.g. ",

@@ -87,6 +87,7 @@ impl<const N: usize> Retrying<N> {
     /// let r = stamina::Retrying::new(stamina::Backoff::new());
     /// assert_eq!(r.retries(), 0);
     /// ```
+    #[must_use]
     pub fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
@@ -153,6 +154,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).retries(), 0);
     /// ```
+    #[must_use]
     pub const fn retries(&self) -> u32 {
         self.retries
     }
@@ -163,6 +165,7 @@ impl<const N: usize> Retrying<N> {
     /// use core::time::Duration;
     /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).waited(), Duration::ZERO);
     /// ```
+    #[must_use]
     pub const fn waited(&self) -> Duration {
         micros::to_duration(self.waited_us)
     }
@@ -174,6 +177,7 @@ impl<const N: usize> Retrying<N> {
     /// let a = stamina::Retrying::new(stamina::Backoff::new()).attempt();
     /// assert_eq!((a.num(), a.next_wait()), (1, Duration::from_millis(100)));
     /// ```
+    #[must_use]
     pub const fn attempt(&self) -> Attempt {
         Attempt::new(self.failures.saturating_add(1), &self.backoff)
     }

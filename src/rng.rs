@@ -33,7 +33,7 @@ impl<T: Rng + ?Sized> Rng for &mut T {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64: a Weyl sequence through a 64-bit mixer).
+/// A small, fast, seedable generator (`SplitMix64`: a Weyl sequence through a 64-bit mixer).
 ///
 /// Good enough to spread retries; not for cryptography. Identical seeds give identical
 /// jitter, so seed each device or process differently (the `std` default does).
@@ -60,6 +60,7 @@ impl FastRng {
     /// const RNG: stamina::FastRng = stamina::FastRng::new(0xC0FFEE);
     /// # let _ = RNG;
     /// ```
+    #[must_use]
     pub const fn new(seed: u64) -> Self {
         Self { state: seed }
     }
@@ -90,6 +91,7 @@ impl FastRng {
     /// let mut b = stamina::FastRng::new(a.state());
     /// assert_eq!(a.next_u64(), b.next_u64());
     /// ```
+    #[must_use]
     pub const fn state(&self) -> u64 {
         self.state
     }

@@ -34,6 +34,7 @@ impl StdClock {
     /// ```
     /// let _clock = stamina::StdClock::new();
     /// ```
+    #[must_use]
     pub const fn new() -> Self {
         StdClock
     }
@@ -74,6 +75,7 @@ impl StdRng {
     /// ```
     /// let _rng = stamina::StdRng::new();
     /// ```
+    #[must_use]
     pub const fn new() -> Self {
         StdRng
     }

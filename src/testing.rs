@@ -69,6 +69,7 @@ impl ManualClock {
     /// let clock = stamina::testing::ManualClock::new();
     /// assert_eq!(clock.now(), core::time::Duration::ZERO);
     /// ```
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             now_us: Cell::new(0),
@@ -85,6 +86,7 @@ impl ManualClock {
     /// let clock = stamina::testing::ManualClock::starting_at(Duration::from_secs(3600));
     /// assert_eq!(clock.now(), Duration::from_secs(3600));
     /// ```
+    #[must_use]
     pub const fn starting_at(start: Duration) -> Self {
         let mut clock = Self::new();
         clock.now_us = Cell::new(micros::from_duration(start));
