@@ -632,3 +632,85 @@ fn attempts_zero_and_one_both_mean_one_try_through_the_macro() {
         assert_eq!(clock.sleeps(), 0);
     }
 }
+
+#[test]
+fn the_timeout_counts_from_the_first_failure() {
+    // The first try takes 40 s before failing; the 45 s budget starts after it, so the loop
+    // still sleeps its 41.3 s (unlimited attempts, no jitter, instant later tries).
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        backoff = Backoff::new().unlimited_attempts(),
+        wait_jitter = NO_JITTER,
+        clock = &clock,
+        {
+            tries += 1;
+            if tries == 1 {
+                clock.advance(Duration::from_secs(40));
+            }
+            Err(Error::Transient(tries))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(14)));
+    assert_eq!(clock.slept(), Duration::from_millis(41_300));
+}
+
+#[test]
+fn the_default_rng_differs_between_threads() {
+    let draw = || {
+        let mut rng = stamina::StdRng::new();
+        [
+            rng.next_u32(),
+            rng.next_u32(),
+            rng.next_u32(),
+            rng.next_u32(),
+        ]
+    };
+    let here = draw();
+    let there = std::thread::spawn(draw).join().unwrap();
+    assert_ne!(here, there);
+    // And it moves on within a thread.
+    assert_ne!(here, draw());
+}
+
+/// Prints four draws of the default RNG when run by
+/// `the_default_rng_differs_between_processes` (and does nothing otherwise).
+#[test]
+fn print_default_rng_draws() {
+    if std::env::var_os("STAMINA_PRINT_DRAWS").is_some() {
+        let mut rng = stamina::StdRng::new();
+        let draws = [
+            rng.next_u32(),
+            rng.next_u32(),
+            rng.next_u32(),
+            rng.next_u32(),
+        ];
+        println!("draws: {draws:?}");
+    }
+}
+
+#[test]
+fn the_default_rng_differs_between_processes() {
+    let run = || {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "print_default_rng_draws",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("STAMINA_PRINT_DRAWS", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let draws = stdout
+            .split_once("draws: ")
+            .and_then(|(_, rest)| rest.lines().next());
+        draws
+            .unwrap_or_else(|| panic!("no draws printed: {stdout}"))
+            .to_owned()
+    };
+    let (one, two) = (run(), run());
+    assert_ne!(one, two, "two processes drew the same jitter");
+}

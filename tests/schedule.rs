@@ -392,3 +392,18 @@ fn default_sizes() {
     assert!(backoff <= 144, "{backoff}");
     assert!(retrying <= 176, "{retrying}");
 }
+
+#[test]
+fn unlimited_attempts_without_timeout_go_on() {
+    let b = Backoff::new().unlimited_attempts().no_timeout();
+    let mut r = Retrying::new(b);
+    let mut rng = FastRng::new(8);
+    let mut now = 0u64;
+    for _ in 0..10_000 {
+        match r.failed(now, Decision::Retry, &mut rng) {
+            Step::RetryAfter(wait) => now += wait,
+            Step::GiveUp => panic!("gave up after {} retries", r.retries()),
+        }
+    }
+    assert_eq!(r.retries(), 10_000);
+}
