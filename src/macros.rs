@@ -299,7 +299,7 @@ macro_rules! __retry_loop {
         let mut __retrying = $crate::__private::None;
         loop {
             $crate::__retry_form!(@bind $form __retrying __backoff [$($attempt)*]);
-            #[allow(unused_labels, clippy::redundant_closure_call)]
+            #[allow(unused_labels)]
             let __result = $crate::__private::operation_result('__stamina_operation: { $op });
             let __wait = {
                 let __error = match __result {
