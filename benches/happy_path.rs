@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use stamina::{Backoff, Clock, Decision, FastRng, Retrying, Step};
+use stamina::{Backoff, Clock, Decision, FastRng, Retrying, Rng, Step};
 
 #[inline(never)]
 fn operation(x: u64) -> Result<u64, u64> {
@@ -44,6 +44,18 @@ fn happy_path(c: &mut Criterion) {
 
 fn failure_path(c: &mut Criterion) {
     let mut g = c.benchmark_group("ten_jittered_waits");
+    g.bench_function("hand-written integer loop (baseline)", |b| {
+        b.iter(|| {
+            let mut rng = FastRng::new(black_box(1));
+            let (mut now, mut base) = (0u64, 100_000u64);
+            for _ in 0..10 {
+                let jitter = (1_000_000 * u64::from(rng.next_u32())) >> 32;
+                now += (base + jitter).min(5_000_000);
+                base = (base * 2).min(5_000_000);
+            }
+            now
+        })
+    });
     g.bench_function("Retrying state machine", |b| {
         b.iter(|| {
             let mut rng = FastRng::new(black_box(1));

@@ -70,7 +70,10 @@ pub enum Step {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
-    mode: Mode,
+    /// Tries allowed under the global switch as it was at creation; `0` for unlimited.
+    attempts: u32,
+    /// `false` in testing mode: no waits, no timeout.
+    sleeps: bool,
     /// Failed tries so far.
     failures: u32,
     /// Retries scheduled so far: every failure but a final give-up.
@@ -89,9 +92,19 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub fn new(backoff: Backoff<N>) -> Self {
+        let configured = backoff.raw_attempts();
+        let (attempts, sleeps) = match switch::mode() {
+            Mode::Normal => (configured, true),
+            Mode::Inactive => (1, false),
+            Mode::Testing { attempts, cap } => {
+                let fewer = configured != 0 && configured < attempts;
+                (if cap && fewer { configured } else { attempts }, false)
+            }
+        };
         Self {
             backoff,
-            mode: switch::mode(),
+            attempts,
+            sleeps,
             failures: 0,
             retries: 0,
             first_failure_us: 0,
@@ -116,6 +129,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(r.failed(0, Decision::Retry, &mut rng), Step::RetryAfter(100_000));
     /// assert_eq!(r.failed(100_000, Decision::Retry, &mut rng), Step::GiveUp);
     /// ```
+    #[inline]
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
         if self.failures == 0 {
             self.first_failure_us = now_us;
@@ -192,22 +206,14 @@ impl<const N: usize> Retrying<N> {
         &self.backoff
     }
 
+    #[inline]
     fn next_wait(&self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
         let failures = self.failures;
-        let (attempts, sleeps) = match self.mode {
-            Mode::Inactive => return Step::GiveUp,
-            Mode::Normal => (self.backoff.raw_attempts(), true),
-            Mode::Testing { attempts, cap } => {
-                let configured = self.backoff.raw_attempts();
-                let limited = configured != 0 && configured < attempts;
-                (if cap && limited { configured } else { attempts }, false)
-            }
-        };
         // `attempts == 0` is unlimited: the timeout alone bounds the loop.
-        if decision == Decision::GiveUp || (attempts != 0 && failures >= attempts) {
+        if decision == Decision::GiveUp || (self.attempts != 0 && failures >= self.attempts) {
             return Step::GiveUp;
         }
-        if !sleeps {
+        if !self.sleeps {
             return Step::RetryAfter(0);
         }
         let remaining = match self.backoff.timeout_us() {
