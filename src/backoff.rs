@@ -72,6 +72,14 @@ pub const DEFAULT_TABLE_LEN: usize = 10;
 pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
     /// Jitter-free waits in µs after failed try 1, 2, ..., N.
     waits: [u64; N],
+    /// Everything that does not depend on `N`.
+    rules: Rules,
+}
+
+/// The part of a [`Backoff`] that does not depend on the table's length, so that the decision
+/// code shared by every call site is not generic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Rules {
     /// Jitter-free wait in µs after a failed try past the table.
     tail: u64,
     max: u64,
@@ -81,6 +89,47 @@ pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
     /// Tries, the first included; `UNLIMITED` means no limit.
     attempts: u32,
     shape: Shape,
+}
+
+/// A schedule seen through a slice: what the non-generic decision code reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct View<'a> {
+    waits: &'a [u64],
+    rules: &'a Rules,
+}
+
+impl View<'_> {
+    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped.
+    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+        let index = if n == 0 { 0 } else { (n - 1) as usize };
+        let base = if index < self.waits.len() {
+            self.waits[index]
+        } else {
+            self.rules.tail
+        };
+        self.cap(base)
+    }
+
+    pub(crate) const fn cap(&self, us: u64) -> u64 {
+        if us < self.rules.max {
+            us
+        } else {
+            self.rules.max
+        }
+    }
+
+    pub(crate) const fn jitter_us(&self) -> u64 {
+        self.rules.jitter
+    }
+
+    pub(crate) const fn timeout_us(&self) -> u64 {
+        self.rules.timeout
+    }
+
+    /// Tries allowed, `0` for unlimited.
+    pub(crate) const fn attempts(&self) -> u32 {
+        self.rules.attempts
+    }
 }
 
 /// How the table was made, so that a later builder call can remake it.
@@ -140,12 +189,14 @@ impl<const N: usize> Backoff<N> {
         };
         Self {
             waits: exponential_table(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
-            tail: DEFAULT_MAX,
-            max: DEFAULT_MAX,
-            jitter: DEFAULT_JITTER,
-            timeout: DEFAULT_TIMEOUT,
-            attempts: DEFAULT_ATTEMPTS,
-            shape,
+            rules: Rules {
+                tail: DEFAULT_MAX,
+                max: DEFAULT_MAX,
+                jitter: DEFAULT_JITTER,
+                timeout: DEFAULT_TIMEOUT,
+                attempts: DEFAULT_ATTEMPTS,
+                shape,
+            },
         }
     }
 
@@ -177,12 +228,14 @@ impl<const N: usize> Backoff<N> {
         }
         Self {
             waits: table,
-            tail: if N == 0 { 0 } else { table[N - 1] },
-            max: u64::MAX,
-            jitter: DEFAULT_JITTER,
-            timeout: DEFAULT_TIMEOUT,
-            attempts: DEFAULT_ATTEMPTS,
-            shape: Shape::List,
+            rules: Rules {
+                tail: if N == 0 { 0 } else { table[N - 1] },
+                max: u64::MAX,
+                jitter: DEFAULT_JITTER,
+                timeout: DEFAULT_TIMEOUT,
+                attempts: DEFAULT_ATTEMPTS,
+                shape: Shape::List,
+            },
         }
     }
 
@@ -194,7 +247,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.attempts(0).attempts_limit(), Some(1));
     /// ```
     pub const fn attempts(mut self, attempts: u32) -> Self {
-        self.attempts = if attempts == 0 { 1 } else { attempts };
+        self.rules.attempts = if attempts == 0 { 1 } else { attempts };
         self
     }
 
@@ -207,7 +260,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.attempts_limit(), None);
     /// ```
     pub const fn unlimited_attempts(mut self) -> Self {
-        self.attempts = UNLIMITED;
+        self.rules.attempts = UNLIMITED;
         self
     }
 
@@ -222,7 +275,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.timeout_limit(), Some(Duration::from_secs(10)));
     /// ```
     pub const fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = micros::from_duration(timeout);
+        self.rules.timeout = micros::from_duration(timeout);
         self
     }
 
@@ -232,7 +285,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(stamina::Backoff::new().no_timeout().timeout_limit(), None);
     /// ```
     pub const fn no_timeout(mut self) -> Self {
-        self.timeout = NO_TIMEOUT;
+        self.rules.timeout = NO_TIMEOUT;
         self
     }
 
@@ -273,11 +326,11 @@ impl<const N: usize> Backoff<N> {
     /// ```
     pub const fn wait_exp_base_ratio(self, num: u32, den: u32) -> Self {
         let (num, den) = reduce(num, den);
-        let initial = match self.shape {
+        let initial = match self.rules.shape {
             Shape::Exponential { initial, .. } => initial,
             Shape::List => {
                 if N == 0 {
-                    self.tail
+                    self.rules.tail
                 } else {
                     self.waits[0]
                 }
@@ -294,8 +347,8 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(9), Duration::from_secs(1));
     /// ```
     pub const fn wait_max(mut self, max: Duration) -> Self {
-        self.max = micros::from_duration(max);
-        match self.shape {
+        self.rules.max = micros::from_duration(max);
+        match self.rules.shape {
             Shape::Exponential { initial, num, den } => self.rebuild(initial, num, den),
             Shape::List => self,
         }
@@ -310,7 +363,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.max_wait(1), b.wait(1));
     /// ```
     pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
-        self.jitter = micros::from_duration(jitter);
+        self.rules.jitter = micros::from_duration(jitter);
         self
     }
 
@@ -339,7 +392,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[must_use]
     pub const fn max_wait(&self, n: u32) -> Duration {
-        micros::to_duration(self.cap(self.base_us(n).saturating_add(self.jitter)))
+        micros::to_duration(self.cap(self.base_us(n).saturating_add(self.rules.jitter)))
     }
 
     /// The worst-case total of all waits: every wait at its longest, for `attempts - 1` waits,
@@ -354,26 +407,27 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[must_use]
     pub const fn max_total_wait(&self) -> Duration {
-        let total = if self.attempts == UNLIMITED {
+        let total = if self.rules.attempts == UNLIMITED {
             u64::MAX
         } else {
-            let waits = self.attempts - 1;
+            let waits = self.rules.attempts - 1;
             let mut total = 0u64;
             let mut n = 1u32;
             while n <= waits && (n as usize) <= N {
-                total = total.saturating_add(self.cap(self.base_us(n).saturating_add(self.jitter)));
+                total = total
+                    .saturating_add(self.cap(self.base_us(n).saturating_add(self.rules.jitter)));
                 n += 1;
             }
             if n <= waits {
-                let each = self.cap(self.tail.saturating_add(self.jitter));
+                let each = self.cap(self.rules.tail.saturating_add(self.rules.jitter));
                 total = total.saturating_add(each.saturating_mul((waits - n + 1) as u64));
             }
             total
         };
-        micros::to_duration(if total < self.timeout {
+        micros::to_duration(if total < self.rules.timeout {
             total
         } else {
-            self.timeout
+            self.rules.timeout
         })
     }
 
@@ -384,10 +438,10 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[must_use]
     pub const fn attempts_limit(&self) -> Option<u32> {
-        if self.attempts == UNLIMITED {
+        if self.rules.attempts == UNLIMITED {
             None
         } else {
-            Some(self.attempts)
+            Some(self.rules.attempts)
         }
     }
 
@@ -399,73 +453,58 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[must_use]
     pub const fn timeout_limit(&self) -> Option<Duration> {
-        if self.timeout == NO_TIMEOUT {
+        if self.rules.timeout == NO_TIMEOUT {
             None
         } else {
-            Some(micros::to_duration(self.timeout))
+            Some(micros::to_duration(self.rules.timeout))
         }
     }
 
     // ---- crate-internal, in microseconds ----
 
-    /// Jitter-free wait in µs after failed try `n`, capped.
-    pub(crate) const fn base_us(&self, n: u32) -> u64 {
-        let index = if n == 0 { 0 } else { (n - 1) as usize };
-        let base = if index < N {
-            self.waits[index]
-        } else {
-            self.tail
-        };
-        self.cap(base)
-    }
-
-    pub(crate) const fn jitter_us(&self) -> u64 {
-        self.jitter
-    }
-
-    pub(crate) const fn timeout_us(&self) -> u64 {
-        self.timeout
-    }
-
-    /// Tries allowed, `0` for unlimited.
-    pub(crate) const fn raw_attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    pub(crate) const fn cap(&self, us: u64) -> u64 {
-        if us < self.max {
-            us
-        } else {
-            self.max
+    /// The schedule as the non-generic decision code reads it.
+    pub(crate) const fn view(&self) -> View<'_> {
+        View {
+            waits: &self.waits,
+            rules: &self.rules,
         }
     }
 
+    /// Jitter-free wait in µs after failed try `n`, capped.
+    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+        self.view().base_us(n)
+    }
+
+    const fn cap(&self, us: u64) -> u64 {
+        self.view().cap(us)
+    }
+
     const fn factor(&self) -> (u32, u32) {
-        match self.shape {
+        match self.rules.shape {
             Shape::Exponential { num, den, .. } => (num, den),
             Shape::List => (2, 1),
         }
     }
 
     const fn rebuild(mut self, initial: u64, num: u32, den: u32) -> Self {
-        self.waits = exponential_table(initial, num, den, self.max);
+        self.waits = exponential_table(initial, num, den, self.rules.max);
         // Past the table: where the exponential settles if it has settled (at the cap, or with a
         // factor of 1), else the cap, which errs towards backing off more.
         let last = if N == 0 {
-            if initial < self.max {
+            if initial < self.rules.max {
                 initial
             } else {
-                self.max
+                self.rules.max
             }
         } else {
             self.waits[N - 1]
         };
-        self.tail = if grow(last, num, den, self.max) == last {
+        self.rules.tail = if grow(last, num, den, self.rules.max) == last {
             last
         } else {
-            self.max
+            self.rules.max
         };
-        self.shape = Shape::Exponential { initial, num, den };
+        self.rules.shape = Shape::Exponential { initial, num, den };
         self
     }
 }

@@ -4,6 +4,7 @@
 
 use core::time::Duration;
 
+use crate::backoff::View;
 use crate::rng::scale;
 use crate::switch::{self, Mode};
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
@@ -70,7 +71,13 @@ pub enum Step {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
-    /// Tries allowed under the global switch as it was at creation; `0` for unlimited.
+    progress: Progress,
+}
+
+/// What a loop has done so far; not generic, like the decision code that updates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Progress {
+    /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
     attempts: u32,
     /// `false` in testing mode: no waits, no timeout.
     sleeps: bool,
@@ -83,32 +90,26 @@ pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
 }
 
 impl<const N: usize> Retrying<N> {
-    /// A loop that has made one try so far, on `backoff`, under the global switch as it is now
-    /// ([`set_active`](crate::set_active), [`set_testing`](crate::set_testing)).
+    /// A loop that has made one try so far, on `backoff`. It reads the global switch
+    /// ([`set_active`](crate::set_active), [`set_testing`](crate::set_testing)) at its first
+    /// failure.
     ///
     /// ```
-    /// let r = stamina::Retrying::new(stamina::Backoff::new());
-    /// assert_eq!(r.retries(), 0);
+    /// const FRESH: stamina::Retrying = stamina::Retrying::new(stamina::Backoff::new());
+    /// assert_eq!(FRESH.retries(), 0);
     /// ```
     #[must_use]
-    pub fn new(backoff: Backoff<N>) -> Self {
-        let configured = backoff.raw_attempts();
-        let (attempts, sleeps) = match switch::mode() {
-            Mode::Normal => (configured, true),
-            Mode::Inactive => (1, false),
-            Mode::Testing { attempts, cap } => {
-                let fewer = configured != 0 && configured < attempts;
-                (if cap && fewer { configured } else { attempts }, false)
-            }
-        };
+    pub const fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
-            attempts,
-            sleeps,
-            failures: 0,
-            retries: 0,
-            first_failure_us: 0,
-            waited_us: 0,
+            progress: Progress {
+                attempts: 0,
+                sleeps: true,
+                failures: 0,
+                retries: 0,
+                first_failure_us: 0,
+                waited_us: 0,
+            },
         }
     }
 
@@ -131,16 +132,8 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[inline]
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
-        if self.failures == 0 {
-            self.first_failure_us = now_us;
-        }
-        self.failures = self.failures.saturating_add(1);
-        let wait = self.next_wait(now_us, decision, rng);
-        if let Step::RetryAfter(us) = wait {
-            self.retries = self.retries.saturating_add(1);
-            self.waited_us = self.waited_us.saturating_add(us);
-        }
-        wait
+        self.progress
+            .failed(self.backoff.view(), now_us, decision, rng)
     }
 
     /// [`Retrying::failed`] with the decision taken by the filter `on` on `error`.
@@ -170,7 +163,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn retries(&self) -> u32 {
-        self.retries
+        self.progress.retries
     }
 
     /// The total of the waits scheduled so far.
@@ -181,7 +174,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn waited(&self) -> Duration {
-        micros::to_duration(self.waited_us)
+        micros::to_duration(self.progress.waited_us)
     }
 
     /// The upcoming try: its number and the jitter-free wait that follows it if it fails.
@@ -193,7 +186,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn attempt(&self) -> Attempt {
-        Attempt::new(self.failures.saturating_add(1), &self.backoff)
+        Attempt::new(self.progress.failures.saturating_add(1), &self.backoff)
     }
 
     /// The schedule this loop runs on.
@@ -205,18 +198,47 @@ impl<const N: usize> Retrying<N> {
     pub const fn backoff(&self) -> &Backoff<N> {
         &self.backoff
     }
+}
 
-    #[inline]
-    fn next_wait(&self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
-        let failures = self.failures;
+impl Progress {
+    /// The decision, shared by every call site whatever its error, filter, clock or table
+    /// length (it is generic over the RNG alone, which a firmware has one of): a firmware with
+    /// many retry loops carries this code once.
+    fn failed(
+        &mut self,
+        schedule: View<'_>,
+        now_us: u64,
+        decision: Decision,
+        rng: &mut impl Rng,
+    ) -> Step {
+        if self.failures == 0 {
+            self.first_failure_us = now_us;
+            (self.attempts, self.sleeps) = limits(schedule.attempts());
+        }
+        self.failures = self.failures.saturating_add(1);
+        let step = self.next_wait(schedule, now_us, decision, rng);
+        if let Step::RetryAfter(us) = step {
+            self.retries = self.retries.saturating_add(1);
+            self.waited_us = self.waited_us.saturating_add(us);
+        }
+        step
+    }
+
+    fn next_wait(
+        &self,
+        schedule: View<'_>,
+        now_us: u64,
+        decision: Decision,
+        rng: &mut impl Rng,
+    ) -> Step {
         // `attempts == 0` is unlimited: the timeout alone bounds the loop.
-        if decision == Decision::GiveUp || (self.attempts != 0 && failures >= self.attempts) {
+        if decision == Decision::GiveUp || (self.attempts != 0 && self.failures >= self.attempts) {
             return Step::GiveUp;
         }
         if !self.sleeps {
             return Step::RetryAfter(0);
         }
-        let remaining = match self.backoff.timeout_us() {
+        let remaining = match schedule.timeout_us() {
             u64::MAX => u64::MAX, // no time limit
             timeout => {
                 let elapsed = now_us.saturating_sub(self.first_failure_us);
@@ -226,25 +248,37 @@ impl<const N: usize> Retrying<N> {
                 timeout - elapsed
             }
         };
-        match decision {
+        let wait = match decision {
+            // An override: no jitter, no cap, but never past the deadline.
             Decision::RetryAfter(wait) => {
-                let wait = micros::from_duration(wait);
-                Step::RetryAfter(if wait < remaining { wait } else { remaining })
+                return Step::RetryAfter(micros::from_duration(wait).min(remaining))
             }
-            _ => {
-                let jitter = match self.backoff.jitter_us() {
-                    0 => 0,
-                    bound => scale(bound, rng.next_u32()),
-                };
-                let wait = self
-                    .backoff
-                    .cap(self.backoff.base_us(failures).saturating_add(jitter));
-                if wait > remaining {
-                    Step::GiveUp
-                } else {
-                    Step::RetryAfter(wait)
-                }
-            }
+            _ => match schedule.jitter_us() {
+                0 => schedule.base_us(self.failures),
+                bound => schedule.cap(
+                    schedule
+                        .base_us(self.failures)
+                        .saturating_add(scale(bound, rng.next_u32())),
+                ),
+            },
+        };
+        if wait > remaining {
+            Step::GiveUp
+        } else {
+            Step::RetryAfter(wait)
+        }
+    }
+}
+
+/// Tries allowed and whether to sleep, under the global switch as it is now, for a schedule
+/// that allows `configured` tries (`0`: unlimited).
+fn limits(configured: u32) -> (u32, bool) {
+    match switch::mode() {
+        Mode::Normal => (configured, true),
+        Mode::Inactive => (1, false),
+        Mode::Testing { attempts, cap } => {
+            let fewer = configured != 0 && configured < attempts;
+            (if cap && fewer { configured } else { attempts }, false)
         }
     }
 }
