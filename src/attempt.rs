@@ -42,6 +42,10 @@ impl Attempt {
         }
     }
 
+    pub(crate) const fn from_parts(num: u32, next_wait_us: u64) -> Self {
+        Self { num, next_wait_us }
+    }
+
     /// The try's number: 1 for the first.
     ///
     /// ```

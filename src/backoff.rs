@@ -4,7 +4,8 @@ use core::time::Duration;
 
 use crate::micros;
 
-/// Table length of the default [`Backoff`]: enough for stamina's defaults to reach `wait_max`.
+/// Table length of the default [`Backoff`]: enough to hold stamina's defaults up to `wait_max`,
+/// so that its retries only look waits up.
 ///
 /// ```
 /// let b: stamina::Backoff<{ stamina::DEFAULT_TABLE_LEN }> = stamina::Backoff::new();
@@ -23,11 +24,11 @@ pub const DEFAULT_TABLE_LEN: usize = 10;
 /// wait(n) = min(wait_max, wait_initial * wait_exp_base^(n-1) + U(0, wait_jitter))
 /// ```
 ///
-/// where `n = 1, 2, ...` counts failed tries. Past the end of the table, a list repeats its last
-/// wait, and so does an exponential schedule that has settled (reached `wait_max`, or grows by a
-/// factor of 1); one still growing when its table ends waits `wait_max` from there on: a table
-/// too short errs towards backing off more, never less. [`DEFAULT_TABLE_LEN`] is enough for
-/// stamina's defaults.
+/// where `n = 1, 2, ...` counts failed tries. The table holds the first `N` jitter-free waits,
+/// computed once (at compile time for a `const`); past it, an exponential schedule goes on
+/// growing by the same rule, one multiplication per retry, and a list repeats its last wait (or
+/// grows by `wait_exp_base`, if you set one). So `N` trades memory for arithmetic, never
+/// behaviour: `Backoff::<0>` and `Backoff::<64>` give the same waits.
 ///
 /// # Defaults
 ///
@@ -80,14 +81,18 @@ pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
 /// code shared by every call site is not generic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Rules {
-    /// Jitter-free wait in µs after a failed try past the table.
-    tail: u64,
+    /// Jitter-free wait in µs after failed try `N + 1`, the first past the table.
+    after: u64,
     max: u64,
     jitter: u64,
     /// `u64::MAX` means no time limit.
     timeout: u64,
     /// Tries, the first included; `UNLIMITED` means no limit.
     attempts: u32,
+    /// The growth factor `num / den >= 1`, reduced: between exponential waits, and past the end
+    /// of a list (`1 / 1` by default: the last wait repeats).
+    num: u32,
+    den: u32,
     shape: Shape,
 }
 
@@ -99,15 +104,44 @@ pub(crate) struct View<'a> {
 }
 
 impl View<'_> {
-    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped.
-    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+    /// Jitter-free wait in µs after failed try `n` (`n >= 1`), given `previous`, the one after
+    /// try `n - 1`: constant time, what the state machine uses.
+    pub(crate) const fn next_base_us(&self, n: u32, previous: u64) -> u64 {
         let index = if n == 0 { 0 } else { (n - 1) as usize };
-        let base = if index < self.waits.len() {
-            self.waits[index]
+        if index < self.waits.len() {
+            self.cap(self.waits[index])
+        } else if index == self.waits.len() {
+            self.cap(self.rules.after)
         } else {
-            self.rules.tail
-        };
-        self.cap(base)
+            self.grow(previous)
+        }
+    }
+
+    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
+    /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
+    /// steps, since ratios have a resolution of 1/1000.
+    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+        let n = if n == 0 { 1 } else { n as usize };
+        let len = self.waits.len();
+        if n <= len {
+            return self.cap(self.waits[n - 1]);
+        }
+        let mut base = self.cap(self.rules.after);
+        let mut k = len + 1;
+        while k < n {
+            let next = self.grow(base);
+            if next == base {
+                break;
+            }
+            base = next;
+            k += 1;
+        }
+        base
+    }
+
+    /// The growth from one jitter-free wait to the next past the table.
+    const fn grow(&self, base: u64) -> u64 {
+        grow(base, self.rules.num, self.rules.den, self.rules.max)
     }
 
     pub(crate) const fn cap(&self, us: u64) -> u64 {
@@ -135,9 +169,9 @@ impl View<'_> {
 /// How the table was made, so that a later builder call can remake it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Shape {
-    /// `initial * (num / den)^i`, with `num >= den >= 1`, reduced.
-    Exponential { initial: u64, num: u32, den: u32 },
-    /// Given by the user; `tail` is the last entry.
+    /// `initial * (num / den)^i`.
+    Exponential { initial: u64 },
+    /// Given by the user; `after` is the last entry.
     List,
 }
 
@@ -170,39 +204,46 @@ impl Default for Backoff {
 }
 
 impl<const N: usize> Backoff<N> {
-    /// stamina's defaults with a table of `N` waits (pick `N` from the type or with turbofish).
+    /// stamina's defaults with a table of `N` waits (pick `N` from the type or with turbofish):
+    /// a longer table costs memory, a shorter one a multiplication per retry past it.
     ///
     /// ```
     /// use core::time::Duration;
-    /// // 1 ms doubling to 10 s needs 15 waits before the cap.
-    /// let b = stamina::Backoff::<16>::exponential()
+    /// // 1 ms doubling to 10 s: 15 waits before the cap, whatever the table holds.
+    /// let b = stamina::Backoff::<4>::exponential()
     ///     .wait_initial(Duration::from_millis(1))
     ///     .wait_max(Duration::from_secs(10));
-    /// assert_eq!(b.wait(15), Duration::from_secs(10));
     /// assert_eq!(b.wait(14), Duration::from_millis(8192));
+    /// assert_eq!(b.wait(15), Duration::from_secs(10));
     /// ```
     pub const fn exponential() -> Self {
-        let shape = Shape::Exponential {
-            initial: DEFAULT_INITIAL,
-            num: 2,
-            den: 1,
-        };
         Self {
             waits: exponential_table(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
             rules: Rules {
-                tail: DEFAULT_MAX,
+                after: exponential_after(
+                    &exponential_table::<N>(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
+                    DEFAULT_INITIAL,
+                    2,
+                    1,
+                    DEFAULT_MAX,
+                ),
                 max: DEFAULT_MAX,
                 jitter: DEFAULT_JITTER,
                 timeout: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                shape,
+                num: 2,
+                den: 1,
+                shape: Shape::Exponential {
+                    initial: DEFAULT_INITIAL,
+                },
             },
         }
     }
 
     /// A schedule from an explicit list of jitter-free waits; waits past the list repeat its last
-    /// one (an empty list waits zero). No `wait_max` cap applies until you set one; the other
-    /// settings keep stamina's defaults, jitter included.
+    /// one (an empty list waits zero), or grow from it by [`wait_exp_base`](Self::wait_exp_base)
+    /// if you set one. No `wait_max` cap applies until you set one; the other settings keep
+    /// stamina's defaults, jitter included.
     ///
     /// A network hiccup, then a deploy, then an overloaded database:
     ///
@@ -229,11 +270,13 @@ impl<const N: usize> Backoff<N> {
         Self {
             waits: table,
             rules: Rules {
-                tail: if N == 0 { 0 } else { table[N - 1] },
+                after: if N == 0 { 0 } else { table[N - 1] },
                 max: u64::MAX,
                 jitter: DEFAULT_JITTER,
                 timeout: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
+                num: 1,
+                den: 1,
                 shape: Shape::List,
             },
         }
@@ -297,12 +340,11 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(2), Duration::from_secs(2));
     /// ```
     pub const fn wait_initial(self, initial: Duration) -> Self {
-        let (num, den) = self.factor();
-        self.rebuild(micros::from_duration(initial), num, den)
+        self.rebuild(micros::from_duration(initial))
     }
 
     /// An integer growth factor (stamina's `wait_exp_base`); `0` is read as `1` (no growth).
-    /// Makes the schedule exponential, starting from its first wait.
+    /// On a list ([`Backoff::from_waits`]), the growth of the waits past its end.
     ///
     /// ```
     /// use core::time::Duration;
@@ -314,8 +356,9 @@ impl<const N: usize> Backoff<N> {
     }
 
     /// A fractional growth factor `num / den` in integer arithmetic, e.g. `(3, 2)` for 1.5. Each
-    /// wait is the previous one times `num / den`, rounded down to the microsecond. A ratio below
-    /// 1 is read as 1 (waits never shrink), `den == 0` as `den == 1`.
+    /// wait is the previous one times `num / den`, rounded down to the microsecond. The ratio is
+    /// kept to thousandths (rounded down), and one below 1.001 is read as 1: waits never shrink,
+    /// and always settle within tens of thousands of steps. `den == 0` is read as `den == 1`.
     ///
     /// ```
     /// use core::time::Duration;
@@ -324,19 +367,9 @@ impl<const N: usize> Backoff<N> {
     ///     .wait_exp_base_ratio(3, 2);
     /// assert_eq!(b.wait(3), Duration::from_micros(1_125_000));
     /// ```
-    pub const fn wait_exp_base_ratio(self, num: u32, den: u32) -> Self {
-        let (num, den) = reduce(num, den);
-        let initial = match self.rules.shape {
-            Shape::Exponential { initial, .. } => initial,
-            Shape::List => {
-                if N == 0 {
-                    self.rules.tail
-                } else {
-                    self.waits[0]
-                }
-            }
-        };
-        self.rebuild(initial, num, den)
+    pub const fn wait_exp_base_ratio(mut self, num: u32, den: u32) -> Self {
+        (self.rules.num, self.rules.den) = reduce(num, den);
+        self.refresh()
     }
 
     /// The cap on every wait, jitter included (stamina's `wait_max`).
@@ -348,10 +381,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     pub const fn wait_max(mut self, max: Duration) -> Self {
         self.rules.max = micros::from_duration(max);
-        match self.rules.shape {
-            Shape::Exponential { initial, num, den } => self.rebuild(initial, num, den),
-            Shape::List => self,
-        }
+        self.refresh()
     }
 
     /// The upper bound of the random jitter added to each wait before the cap; `Duration::ZERO`
@@ -407,20 +437,23 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[must_use]
     pub const fn max_total_wait(&self) -> Duration {
+        let view = self.view();
         let total = if self.rules.attempts == UNLIMITED {
             u64::MAX
         } else {
             let waits = self.rules.attempts - 1;
-            let mut total = 0u64;
-            let mut n = 1u32;
-            while n <= waits && (n as usize) <= N {
-                total = total
-                    .saturating_add(self.cap(self.base_us(n).saturating_add(self.rules.jitter)));
+            let (mut total, mut base, mut n) = (0u64, 0u64, 1u32);
+            while n <= waits {
+                let next = view.next_base_us(n, base);
+                let each = view.cap(next.saturating_add(self.rules.jitter));
+                if n as usize > N + 1 && next == base {
+                    // Settled: every remaining wait is the same.
+                    total = total.saturating_add(each.saturating_mul((waits - n + 1) as u64));
+                    break;
+                }
+                total = total.saturating_add(each);
+                base = next;
                 n += 1;
-            }
-            if n <= waits {
-                let each = self.cap(self.rules.tail.saturating_add(self.rules.jitter));
-                total = total.saturating_add(each.saturating_mul((waits - n + 1) as u64));
             }
             total
         };
@@ -479,32 +512,26 @@ impl<const N: usize> Backoff<N> {
         self.view().cap(us)
     }
 
-    const fn factor(&self) -> (u32, u32) {
+    /// Recomputes what depends on the factor and the cap: the table of an exponential schedule,
+    /// and the first wait past the table.
+    const fn refresh(self) -> Self {
         match self.rules.shape {
-            Shape::Exponential { num, den, .. } => (num, den),
-            Shape::List => (2, 1),
+            Shape::Exponential { initial } => self.rebuild(initial),
+            Shape::List => {
+                let mut list = self;
+                let last = if N == 0 { 0 } else { list.waits[N - 1] };
+                list.rules.after = grow(last, list.rules.num, list.rules.den, list.rules.max);
+                list
+            }
         }
     }
 
-    const fn rebuild(mut self, initial: u64, num: u32, den: u32) -> Self {
-        self.waits = exponential_table(initial, num, den, self.rules.max);
-        // Past the table: where the exponential settles if it has settled (at the cap, or with a
-        // factor of 1), else the cap, which errs towards backing off more.
-        let last = if N == 0 {
-            if initial < self.rules.max {
-                initial
-            } else {
-                self.rules.max
-            }
-        } else {
-            self.waits[N - 1]
-        };
-        self.rules.tail = if grow(last, num, den, self.rules.max) == last {
-            last
-        } else {
-            self.rules.max
-        };
-        self.rules.shape = Shape::Exponential { initial, num, den };
+    /// Makes the schedule exponential from `initial`, with the current factor and cap.
+    const fn rebuild(mut self, initial: u64) -> Self {
+        let (num, den, max) = (self.rules.num, self.rules.den, self.rules.max);
+        self.waits = exponential_table(initial, num, den, max);
+        self.rules.after = exponential_after(&self.waits, initial, num, den, max);
+        self.rules.shape = Shape::Exponential { initial };
         self
     }
 }
@@ -520,6 +547,26 @@ const fn exponential_table<const N: usize>(initial: u64, num: u32, den: u32, max
         i += 1;
     }
     table
+}
+
+/// The jitter-free wait after failed try `N + 1` of an exponential schedule whose table is
+/// `table`: the one that follows the table (or, with no table, the first).
+const fn exponential_after<const N: usize>(
+    table: &[u64; N],
+    initial: u64,
+    num: u32,
+    den: u32,
+    max: u64,
+) -> u64 {
+    if N == 0 {
+        if initial < max {
+            initial
+        } else {
+            max
+        }
+    } else {
+        grow(table[N - 1], num, den, max)
+    }
 }
 
 /// `min(max, wait * num / den)`, rounded down, without overflow and without a 128-bit division.
@@ -545,12 +592,31 @@ const fn grow(wait: u64, num: u32, den: u32, max: u64) -> u64 {
     }
 }
 
-/// `num / den` in lowest terms, read as at least 1 (and `den == 0` as 1).
+/// The finest ratio resolution: `num / den` is kept to thousandths, so that a schedule settles
+/// (reaches its cap, or stops growing) within tens of thousands of steps whatever its factor.
+const RATIO_RESOLUTION: u32 = 1000;
+
+/// `num / den` in lowest terms, rounded down to thousandths when `den` is larger, and read as
+/// at least 1 (`den == 0` as 1).
 const fn reduce(num: u32, den: u32) -> (u32, u32) {
     let den = if den == 0 { 1 } else { den };
     if num <= den {
         return (1, 1);
     }
+    let (num, den) = lowest_terms(num, den);
+    if den <= RATIO_RESOLUTION {
+        return (num, den);
+    }
+    // num * 1000 / den < num because den > 1000: the result fits in a u32.
+    #[allow(clippy::cast_possible_truncation)]
+    let thousandths = (num as u64 * RATIO_RESOLUTION as u64 / den as u64) as u32;
+    if thousandths <= RATIO_RESOLUTION {
+        return (1, 1);
+    }
+    lowest_terms(thousandths, RATIO_RESOLUTION)
+}
+
+const fn lowest_terms(num: u32, den: u32) -> (u32, u32) {
     let (mut a, mut b) = (num, den);
     while b != 0 {
         let r = a % b;
@@ -572,7 +638,11 @@ mod tests {
         assert_eq!(reduce(1, 2), (1, 1));
         assert_eq!(reduce(0, 0), (1, 1));
         assert_eq!(reduce(5, 0), (5, 1));
-        assert_eq!(reduce(u32::MAX, u32::MAX - 1), (u32::MAX, u32::MAX - 1));
+        // Finer than thousandths: rounded down to them.
+        assert_eq!(reduce(u32::MAX, u32::MAX - 1), (1, 1));
+        assert_eq!(reduce(15_001, 10_000), (3, 2));
+        assert_eq!(reduce(10_011, 10_000), (1001, 1000));
+        assert_eq!(reduce(u32::MAX, 1001), (2_145_338_309, 500));
     }
 
     #[test]

@@ -85,6 +85,8 @@ struct Progress {
     failures: u32,
     /// Retries scheduled so far: every failure but a final give-up.
     retries: u32,
+    /// The jitter-free wait after the latest failure, from which the next one grows.
+    base_us: u64,
     first_failure_us: u64,
     waited_us: u64,
 }
@@ -107,6 +109,7 @@ impl<const N: usize> Retrying<N> {
                 sleeps: true,
                 failures: 0,
                 retries: 0,
+                base_us: 0,
                 first_failure_us: 0,
                 waited_us: 0,
             },
@@ -186,7 +189,9 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn attempt(&self) -> Attempt {
-        Attempt::new(self.progress.failures.saturating_add(1), &self.backoff)
+        let num = self.progress.failures.saturating_add(1);
+        let next_wait = self.backoff.view().next_base_us(num, self.progress.base_us);
+        Attempt::from_parts(num, next_wait)
     }
 
     /// The schedule this loop runs on.
@@ -216,6 +221,7 @@ impl Progress {
             (self.attempts, self.sleeps) = limits(schedule.attempts());
         }
         self.failures = self.failures.saturating_add(1);
+        self.base_us = schedule.next_base_us(self.failures, self.base_us);
         let step = self.next_wait(schedule, now_us, decision, rng);
         if let Step::RetryAfter(us) = step {
             self.retries = self.retries.saturating_add(1);
@@ -254,12 +260,8 @@ impl Progress {
                 return Step::RetryAfter(micros::from_duration(wait).min(remaining))
             }
             _ => match schedule.jitter_us() {
-                0 => schedule.base_us(self.failures),
-                bound => schedule.cap(
-                    schedule
-                        .base_us(self.failures)
-                        .saturating_add(scale(bound, rng.next_u32())),
-                ),
+                0 => self.base_us,
+                bound => schedule.cap(self.base_us.saturating_add(scale(bound, rng.next_u32()))),
             },
         };
         if wait > remaining {

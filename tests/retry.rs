@@ -714,3 +714,28 @@ fn the_default_rng_differs_between_processes() {
     let (one, two) = (run(), run());
     assert_ne!(one, two, "two processes drew the same jitter");
 }
+
+#[test]
+fn waits_keep_growing_past_the_default_table() {
+    // 10 ms doubling to a 30 s cap needs 13 waits; the default table holds 10.
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        attempts = 20,
+        timeout = Duration::from_secs(120),
+        wait_initial = Duration::from_millis(10),
+        wait_max = Duration::from_secs(30),
+        wait_jitter = NO_JITTER,
+        clock = &clock,
+        {
+            tries += 1;
+            Err(Error::Transient(tries))
+        }
+    );
+    // 40.95 s after 12 waits, then 30 s twice; a third 30 s would end past 120 s.
+    assert_eq!(r, Err(Error::Transient(15)));
+    let mut expected: Vec<Duration> = (0..12).map(|k| Duration::from_millis(10 << k)).collect();
+    expected.extend([Duration::from_secs(30); 2]);
+    assert_eq!(clock.waits(), expected[..]);
+}

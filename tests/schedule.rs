@@ -341,15 +341,57 @@ fn explicit_waits_repeat_the_last_one() {
 }
 
 #[test]
-fn a_table_too_short_for_the_cap_waits_wait_max_past_it() {
+fn past_a_short_table_the_exponential_keeps_growing() {
     let b = Backoff::<3>::exponential()
         .wait_jitter(Duration::ZERO)
-        .no_timeout();
-    assert_eq!(
-        [b.wait(1), b.wait(2), b.wait(3)],
-        [ms(100), ms(200), ms(400)]
-    );
-    assert_eq!(b.wait(4), Duration::from_secs(5));
+        .no_timeout()
+        .attempts(9);
+    let expected = [100, 200, 400, 800, 1600, 3200, 5000, 5000].map(ms);
+    assert_eq!(waits_until_give_up(b, &mut FastRng::new(1)), expected);
+    for (n, wait) in (1..).zip(expected) {
+        assert_eq!(b.wait(n), wait, "wait({n})");
+    }
+    // No table at all: the same schedule.
+    let none = Backoff::<0>::exponential()
+        .wait_jitter(Duration::ZERO)
+        .no_timeout()
+        .attempts(9);
+    assert_eq!(waits_until_give_up(none, &mut FastRng::new(1)), expected);
+    // Ratios too, exactly as the table computes them.
+    let ratio = Backoff::<2>::exponential()
+        .wait_initial(ms(500))
+        .wait_exp_base_ratio(3, 2);
+    let long = Backoff::<16>::exponential()
+        .wait_initial(ms(500))
+        .wait_exp_base_ratio(3, 2);
+    for n in 1..40 {
+        assert_eq!(ratio.wait(n), long.wait(n), "wait({n})");
+    }
+}
+
+#[test]
+fn without_a_cap_the_waits_keep_doubling() {
+    let b = Backoff::new()
+        .wait_max(Duration::MAX)
+        .wait_jitter(Duration::ZERO)
+        .attempts(12)
+        .timeout(Duration::from_secs(600));
+    let waits = waits_until_give_up(b, &mut FastRng::new(1));
+    let expected: Vec<Duration> = (0..11).map(|k| ms(100 << k)).collect();
+    assert_eq!(waits, expected);
+    assert_eq!(b.wait(65), us(u64::MAX), "saturates, never overflows");
+}
+
+#[test]
+fn a_list_can_grow_past_its_end() {
+    let steps = Backoff::from_waits([ms(100), ms(1000), ms(10_000)])
+        .wait_exp_base(2)
+        .wait_jitter(Duration::ZERO)
+        .timeout(Duration::from_secs(600))
+        .attempts(6);
+    let waits = waits_until_give_up(steps, &mut FastRng::new(1));
+    assert_eq!(waits, [100, 1000, 10_000, 20_000, 40_000].map(ms));
+    assert_eq!(steps.wait_max(ms(30_000)).wait(5), ms(30_000));
 }
 
 #[test]
@@ -368,12 +410,30 @@ fn worst_case_total_wait_is_a_const() {
         B.unlimited_attempts().no_timeout().max_total_wait(),
         us(u64::MAX)
     );
-    // Past a short table, the remaining waits are counted at wait_max + jitter, capped.
+    // Past a short table the waits keep growing, then settle at the cap.
     let short = Backoff::<2>::exponential()
         .wait_jitter(Duration::ZERO)
         .no_timeout()
-        .attempts(5);
-    assert_eq!(short.max_total_wait(), ms(100 + 200 + 5000 + 5000));
+        .attempts(10);
+    assert_eq!(
+        short.max_total_wait(),
+        ms(100 + 200 + 400 + 800 + 1600 + 3200 + 5000 * 3)
+    );
+    // A long walk to settle stays cheap: ratios have a resolution of 1/1000.
+    let slow = Backoff::<0>::exponential()
+        .wait_initial(ms(1))
+        .wait_exp_base_ratio(1_000_001, 1_000_000)
+        .wait_max(Duration::MAX)
+        .no_timeout()
+        .attempts(u32::MAX);
+    assert_eq!(
+        slow.wait(u32::MAX),
+        ms(1),
+        "below 1.001, the factor is read as 1"
+    );
+    let slow = slow.wait_exp_base_ratio(1001, 1000);
+    assert_eq!(slow.max_total_wait(), us(u64::MAX));
+    assert_eq!(slow.wait(u32::MAX), us(u64::MAX));
 }
 
 #[test]
@@ -390,7 +450,7 @@ fn default_sizes() {
     let (backoff, retrying) = (size_of::<Backoff>(), size_of::<Retrying>());
     println!("size_of Backoff = {backoff}, Retrying = {retrying}");
     assert!(backoff <= 144, "{backoff}");
-    assert!(retrying <= 176, "{retrying}");
+    assert!(retrying <= 184, "{retrying}");
 }
 
 #[test]
