@@ -196,10 +196,10 @@ impl Backoff {
     }
 }
 
-impl Default for Backoff {
-    /// Same as [`Backoff::new`].
+impl<const N: usize> Default for Backoff<N> {
+    /// stamina's defaults: [`Backoff::exponential`] (for the default `N`, [`Backoff::new`]).
     fn default() -> Self {
-        Self::new()
+        Self::exponential()
     }
 }
 

@@ -32,6 +32,8 @@ pub enum Decision {
     Retry,
     /// Retry after this wait instead of the schedule's (not capped by `wait_max`, no jitter
     /// added, but clamped to the deadline so that a hostile server cannot park the caller).
+    /// Without a timeout nothing bounds it: keep a timeout when honouring a server's
+    /// `Retry-After`.
     RetryAfter(Duration),
 }
 

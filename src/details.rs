@@ -36,3 +36,12 @@ pub struct RetryDetails<'a, E> {
     /// The error that caused the retry.
     pub error: &'a E,
 }
+
+// Not derived: a derive would ask `E: Clone`, but only a reference to `E` is copied.
+impl<E> Clone for RetryDetails<'_, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for RetryDetails<'_, E> {}

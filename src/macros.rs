@@ -19,15 +19,15 @@
 /// retry loop. The whole macro evaluates to the same `Result<T, E>`: the first `Ok`, or the
 /// last error unchanged.
 ///
-/// The `|attempt|` form binds an [`Attempt`](crate::Attempt) (try number, jitter-free next wait)
-/// for each try.
+/// The `|attempt|` form (or `|attempt: Attempt|`) binds an [`Attempt`](crate::Attempt) (try
+/// number, jitter-free next wait) for each try.
 ///
 /// # Keys
 ///
 /// | key | value | default |
 /// |---|---|---|
 /// | `on` (required) | a [`RetryOn`](crate::RetryOn): `\|e: &E\| -> bool`, `\|e: &E\| -> Decision`, an `io::ErrorKind` or an array of them | none: say which errors to retry |
-/// | `attempts` | `u32`, tries in all (0 and 1 mean one) | 10 |
+/// | `attempts` | `u32`, tries in all (0 and 1 mean one); for no limit, `backoff = Backoff::new().unlimited_attempts()` | 10 |
 /// | `timeout` | `Duration`, from the first failure | 45 s |
 /// | `wait_initial`, `wait_max`, `wait_jitter` | `Duration` | 100 ms, 5 s, 1 s |
 /// | `wait_exp_base` | `u32`, or a `(num, den)` ratio such as `(3, 2)` | 2 |
@@ -37,10 +37,17 @@
 /// | `on_retry` | `\|d: &RetryDetails<'_, E>\| { ... }`, called before each wait | none |
 /// | `name` | `&'static str` naming the call site for hooks | module path and operation text |
 ///
-/// Keys come in any order, each at most once. `clock`, `rng`, `on`, `on_retry` and `name` are
-/// evaluated once, before the first try; the schedule keys and `backoff` at the first failure,
-/// so a call that succeeds at once computes nothing and reads no clock. Closures given to `on`
-/// and `on_retry` need their parameter's type written (`|e: &MyError|`).
+/// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
+/// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
+/// ends; the schedule keys and `backoff` are evaluated at the first failure (before the first
+/// try in the `|attempt|` form, which needs the schedule from the start), so a call that
+/// succeeds at once computes nothing and reads no clock. Closures given to `on` and `on_retry`
+/// need their parameter's type written (`|e: &MyError|`).
+///
+/// Because `clock`, `on` and `on_retry` live across the tries, what they borrow mutably the
+/// operation cannot borrow too: `clock = &mut self.timer` with an operation `self.read()` (which
+/// takes `&mut self`) does not compile. Borrow disjoint fields instead (`self.bus.read()`), or
+/// move the timer out of the struct for the call.
 ///
 /// Without `std`, `clock` and `rng` have no default and leaving them out is a compile error.
 ///
@@ -176,6 +183,9 @@ macro_rules! __retry_parse {
     // The attempt-binding form.
     ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $op:expr $(,)?) => {
         $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] attempt [$attempt])
+    };
+    ($mode:ident [$($pairs:tt)*] | $attempt:tt : $ty:ty | $op:expr $(,)?) => {
+        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] attempt [$attempt : $ty])
     };
     ($mode:ident [$($pairs:tt)*] $op:expr $(,)?) => {
         $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] plain [])
@@ -333,11 +343,17 @@ macro_rules! __retry_form {
         let $backoff = $crate::__retry_schedule!($pairs);
     };
     (@bind plain $retrying:ident $backoff:ident []) => {};
+    (@bind attempt $retrying:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
+        let $attempt: $ty = $crate::__retry_form!(@attempt $retrying $backoff);
+    };
     (@bind attempt $retrying:ident $backoff:ident [$attempt:pat_param]) => {
-        let $attempt = match $retrying {
+        let $attempt = $crate::__retry_form!(@attempt $retrying $backoff);
+    };
+    (@attempt $retrying:ident $backoff:ident) => {
+        match $retrying {
             $crate::__private::Some(ref __state) => $crate::Retrying::attempt(__state),
             $crate::__private::None => $crate::Attempt::new(1, &$backoff),
-        };
+        }
     };
     (@schedule plain $backoff:ident $pairs:tt) => {
         $crate::__retry_schedule!($pairs)

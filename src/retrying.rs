@@ -57,7 +57,7 @@ pub enum Step {
 ///             Err(()) => {
 ///                 let r = retrying.get_or_insert_with(|| Retrying::new(SCHEDULE));
 ///                 match r.failed(now, Decision::Retry, &mut rng) {
-///                     Step::RetryAfter(wait_us) => next_try_at = now + wait_us,
+///                     Step::RetryAfter(wait_us) => next_try_at = now.saturating_add(wait_us),
 ///                     Step::GiveUp => break None,
 ///                 }
 ///             }
@@ -68,7 +68,10 @@ pub enum Step {
 /// assert_eq!(value, Some(21));
 /// assert_eq!(retrying.unwrap().retries(), 2);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `Retrying` is `Clone` but not `Copy`: a copy made by accident (`if let Some(mut r) = state`)
+/// would advance a twin and leave the original where it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
     progress: Progress,

@@ -36,11 +36,15 @@ pub fn is_active() -> bool {
 /// Turns on stamina's testing mode until the returned guard is dropped: retry loops never wait
 /// (and do not apply their timeout), and make `attempts` tries (`0` is read as `1`). With
 /// `cap`, `attempts` is an upper bound instead: a loop configured with fewer tries keeps its own
-/// number. Dropping the guard restores whatever was set before, so guards nest.
+/// number. Dropping the guard restores whatever was set before, so guards nest; drop them in
+/// the reverse order of their creation (as scopes do). Bind the guard to a name
+/// (`let _testing = ...`): `let _ = ...` drops it, and ends testing mode, at once.
 ///
 /// [`set_active`]`(false)` takes precedence: one try.
 ///
-/// The switch is global: tests that run in parallel threads share it.
+/// The switch is global: tests that run in parallel threads share it, so tests that set it
+/// should not run at the same time as tests that depend on it (put them in their own test
+/// binary, or serialise them with a lock).
 ///
 /// # Examples
 ///

@@ -27,6 +27,8 @@ pub const RECORDED_WAITS: usize = 64;
 /// It uses interior mutability so that the operation being retried can hold `&clock` too (to
 /// make a try "take" time with [`advance`]) while the loop sleeps on it: pass `clock = &clock`.
 /// It remembers the first [`RECORDED_WAITS`] waits and counts all of them; it allocates nothing.
+/// It is not `Sync` (it runs on targets without atomic 64-bit counters): a future that holds
+/// `&ManualClock` stays on its thread, so test a spawned task with a clock of your own.
 ///
 /// [`advance`]: ManualClock::advance
 ///
@@ -205,6 +207,8 @@ impl PartialEq for Waits {
         **self == **other
     }
 }
+
+impl Eq for Waits {}
 
 impl<const N: usize> PartialEq<[Duration; N]> for Waits {
     fn eq(&self, other: &[Duration; N]) -> bool {

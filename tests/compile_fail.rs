@@ -9,6 +9,8 @@
 //! TRYBUILD=overwrite cargo test --test compile_fail
 //! ```
 
+#![cfg(feature = "std")]
+
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();

@@ -2,6 +2,8 @@
 //!
 //! The global switch is never touched here (see `tests/switch.rs`): test threads share it.
 
+#![cfg(feature = "std")]
+
 use core::cell::{Cell, RefCell};
 use core::time::Duration;
 use std::io;
@@ -738,4 +740,17 @@ fn waits_keep_growing_past_the_default_table() {
     let mut expected: Vec<Duration> = (0..12).map(|k| Duration::from_millis(10 << k)).collect();
     expected.extend([Duration::from_secs(30); 2]);
     assert_eq!(clock.waits(), expected[..]);
+}
+
+#[test]
+fn the_attempt_binding_may_be_typed() {
+    let clock = ManualClock::new();
+    let r: Result<u32, Error> = retry!(on = transient, clock = &clock, |attempt: Attempt| {
+        if attempt.num() < 2 {
+            Err(Error::Transient(attempt.num()))
+        } else {
+            Ok(attempt.num())
+        }
+    });
+    assert_eq!(r, Ok(2));
 }

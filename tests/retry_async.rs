@@ -1,6 +1,8 @@
 //! `retry_async!` on the real tokio executor: with a manual clock for exact schedules, and with
 //! a clock on tokio's timer (paused, so no real time passes) for real sleeping and `Send`.
 
+#![cfg(feature = "std")]
+
 use core::future::Future;
 use core::time::Duration;
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! The schedule: stamina's formula, defaults and extreme values, checked on `Backoff` and on the
 //! `Retrying` state machine that applies it.
 
+#![cfg(feature = "std")]
+
 use core::mem::size_of;
 use core::time::Duration;
 

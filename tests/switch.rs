@@ -1,6 +1,8 @@
 //! The global switch and testing mode. They are process-wide, so every test in this binary holds
 //! `SERIAL` and leaves the switch as it found it; no other test binary touches the switch.
 
+#![cfg(feature = "std")]
+
 use core::time::Duration;
 use std::sync::{Mutex, MutexGuard};
 
