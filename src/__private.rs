@@ -11,7 +11,10 @@ pub use core::{compile_error, concat, module_path, stringify};
 
 use core::time::Duration;
 
-use crate::{micros, AsyncClock, Backoff, Clock, RetryDetails, RetryOn, Retrying, Rng, Step};
+use crate::{micros, AsyncClock, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng, Step};
+
+/// The default schedule, as a constant: evaluated at compile time, never in the loop.
+pub const DEFAULT_BACKOFF: Backoff = Backoff::new();
 
 /// Names the type the operation must have, so that a non-`Result` is reported at the operation,
 /// once, with rustc's own "wrap it in `Ok`" suggestion.
@@ -102,7 +105,8 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
 #[inline]
 #[allow(clippy::too_many_arguments)]
 pub fn failed<const N: usize, E, M>(
-    retrying: &mut Retrying<N>,
+    progress: &mut Progress,
+    backoff: &Backoff<N>,
     now_us: u64,
     error: &E,
     on: &mut impl RetryOn<E, M>,
@@ -110,13 +114,14 @@ pub fn failed<const N: usize, E, M>(
     hook: &mut impl Hook<E>,
     name: &'static str,
 ) -> Option<u64> {
-    let waited_so_far = retrying.waited();
-    match retrying.failed_with(now_us, error, on, rng) {
+    let waited_so_far = progress.waited();
+    let decision = on.decide(error);
+    match progress.failed(backoff, now_us, decision, rng) {
         Step::GiveUp => None,
         Step::RetryAfter(wait_us) => {
             hook.call(&RetryDetails {
                 name,
-                retry_num: retrying.retries(),
+                retry_num: progress.retries(),
                 wait_for: micros::to_duration(wait_us),
                 waited_so_far,
                 error,

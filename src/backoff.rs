@@ -89,10 +89,9 @@ pub(crate) struct Rules {
     timeout: u64,
     /// Tries, the first included; `UNLIMITED` means no limit.
     attempts: u32,
-    /// The growth factor `num / den >= 1`, reduced: between exponential waits, and past the end
-    /// of a list (`1 / 1` by default: the last wait repeats).
-    num: u32,
-    den: u32,
+    /// The growth factor, in 32.32 fixed point and at least 1: between exponential waits, and
+    /// past the end of a list (1 by default: the last wait repeats).
+    factor: u64,
     shape: Shape,
 }
 
@@ -141,7 +140,7 @@ impl View<'_> {
 
     /// The growth from one jitter-free wait to the next past the table.
     const fn grow(&self, base: u64) -> u64 {
-        grow(base, self.rules.num, self.rules.den, self.rules.max)
+        grow(base, self.rules.factor, self.rules.max)
     }
 
     pub(crate) const fn cap(&self, us: u64) -> u64 {
@@ -169,7 +168,7 @@ impl View<'_> {
 /// How the table was made, so that a later builder call can remake it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Shape {
-    /// `initial * (num / den)^i`.
+    /// `initial * factor^i`.
     Exponential { initial: u64 },
     /// Given by the user; `after` is the last entry.
     List,
@@ -217,27 +216,19 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(15), Duration::from_secs(10));
     /// ```
     pub const fn exponential() -> Self {
-        Self {
-            waits: exponential_table(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
+        let defaults = Self {
+            waits: [0; N],
             rules: Rules {
-                after: exponential_after(
-                    &exponential_table::<N>(DEFAULT_INITIAL, 2, 1, DEFAULT_MAX),
-                    DEFAULT_INITIAL,
-                    2,
-                    1,
-                    DEFAULT_MAX,
-                ),
+                after: 0,
                 max: DEFAULT_MAX,
                 jitter: DEFAULT_JITTER,
                 timeout: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                num: 2,
-                den: 1,
-                shape: Shape::Exponential {
-                    initial: DEFAULT_INITIAL,
-                },
+                factor: 2 * ONE,
+                shape: Shape::List,
             },
-        }
+        };
+        defaults.rebuild(DEFAULT_INITIAL)
     }
 
     /// A schedule from an explicit list of jitter-free waits; waits past the list repeat its last
@@ -275,8 +266,7 @@ impl<const N: usize> Backoff<N> {
                 jitter: DEFAULT_JITTER,
                 timeout: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                num: 1,
-                den: 1,
+                factor: ONE,
                 shape: Shape::List,
             },
         }
@@ -356,9 +346,12 @@ impl<const N: usize> Backoff<N> {
     }
 
     /// A fractional growth factor `num / den` in integer arithmetic, e.g. `(3, 2)` for 1.5. Each
-    /// wait is the previous one times `num / den`, rounded down to the microsecond. The ratio is
-    /// kept to thousandths (rounded down), and one below 1.001 is read as 1: waits never shrink,
-    /// and always settle within tens of thousands of steps. `den == 0` is read as `den == 1`.
+    /// wait is the previous one times the factor, rounded down to the microsecond. The factor is
+    /// kept in 1/1024ths, rounded down (1.5 and 1.25 are exact, 1.1 is read as 1.0996), and
+    /// one below 1 + 1/1024 is read as 1: waits never shrink, and always settle within tens of
+    /// thousands of steps. `den == 0` is read as `den == 1`. Growing a wait is a multiplication,
+    /// never a division; only building a ratio (not an integer) factor divides, at compile time
+    /// for a `const` schedule.
     ///
     /// ```
     /// use core::time::Duration;
@@ -368,7 +361,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(3), Duration::from_micros(1_125_000));
     /// ```
     pub const fn wait_exp_base_ratio(mut self, num: u32, den: u32) -> Self {
-        (self.rules.num, self.rules.den) = reduce(num, den);
+        self.rules.factor = factor_of(num, den);
         self.refresh()
     }
 
@@ -520,7 +513,7 @@ impl<const N: usize> Backoff<N> {
             Shape::List => {
                 let mut list = self;
                 let last = if N == 0 { 0 } else { list.waits[N - 1] };
-                list.rules.after = grow(last, list.rules.num, list.rules.den, list.rules.max);
+                list.rules.after = grow(last, list.rules.factor, list.rules.max);
                 list
             }
         }
@@ -528,22 +521,22 @@ impl<const N: usize> Backoff<N> {
 
     /// Makes the schedule exponential from `initial`, with the current factor and cap.
     const fn rebuild(mut self, initial: u64) -> Self {
-        let (num, den, max) = (self.rules.num, self.rules.den, self.rules.max);
-        self.waits = exponential_table(initial, num, den, max);
-        self.rules.after = exponential_after(&self.waits, initial, num, den, max);
+        let (factor, max) = (self.rules.factor, self.rules.max);
+        self.waits = exponential_table(initial, factor, max);
+        self.rules.after = exponential_after(&self.waits, initial, factor, max);
         self.rules.shape = Shape::Exponential { initial };
         self
     }
 }
 
-/// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = num / den >= 1`.
-const fn exponential_table<const N: usize>(initial: u64, num: u32, den: u32, max: u64) -> [u64; N] {
+/// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = factor >= 1`.
+const fn exponential_table<const N: usize>(initial: u64, factor: u64, max: u64) -> [u64; N] {
     let mut table = [0u64; N];
     let mut wait = if initial < max { initial } else { max };
     let mut i = 0;
     while i < N {
         table[i] = wait;
-        wait = grow(wait, num, den, max);
+        wait = grow(wait, factor, max);
         i += 1;
     }
     table
@@ -554,8 +547,7 @@ const fn exponential_table<const N: usize>(initial: u64, num: u32, den: u32, max
 const fn exponential_after<const N: usize>(
     table: &[u64; N],
     initial: u64,
-    num: u32,
-    den: u32,
+    factor: u64,
     max: u64,
 ) -> u64 {
     if N == 0 {
@@ -565,26 +557,52 @@ const fn exponential_after<const N: usize>(
             max
         }
     } else {
-        grow(table[N - 1], num, den, max)
+        grow(table[N - 1], factor, max)
     }
 }
 
-/// `min(max, wait * num / den)`, rounded down, without overflow and without a 128-bit division.
-const fn grow(wait: u64, num: u32, den: u32, max: u64) -> u64 {
+/// 1 in the 32.32 fixed point of growth factors.
+const ONE: u64 = 1 << 32;
+
+/// The resolution of growth factors: 1/1024. Coarse enough that any schedule settles (reaches
+/// its cap, or stops growing once a step adds less than a microsecond) within about 45,000
+/// steps, which keeps `wait(n)` and `max_total_wait()` cheap, in `const` evaluation too.
+const FACTOR_STEP: u64 = ONE / 1024;
+
+/// `num / den` in 32.32 fixed point, rounded down to 1/1024ths, at least 1 (`den == 0` as 1).
+const fn factor_of(num: u32, den: u32) -> u64 {
+    let den = if den == 0 { 1 } else { den };
+    if num <= den {
+        return ONE;
+    }
+    let exact = if den == 1 {
+        // Integer factors do not divide: no 64-bit division routine at run time.
+        (num as u64) << 32
+    } else {
+        ((num as u64) << 32) / den as u64
+    };
+    let factor = exact - exact % FACTOR_STEP;
+    if factor > ONE {
+        factor
+    } else {
+        ONE
+    }
+}
+
+/// `min(max, floor(wait * factor))` for a 32.32 `factor`: exact, saturating, and made of
+/// 32 x 32-bit multiplications only (no division, no 128-bit arithmetic).
+const fn grow(wait: u64, factor: u64, max: u64) -> u64 {
     if wait >= max {
         return max;
     }
-    let num = num as u64;
-    let next = if den == 1 {
-        // Integer factors never divide: nothing for a Cortex-M0 to pull in.
-        wait.saturating_mul(num)
-    } else {
-        let den = den as u64;
-        // (q*den + r) * num / den == q*num + r*num/den; r*num < den*num <= u32::MAX^2 fits.
-        (wait / den)
-            .saturating_mul(num)
-            .saturating_add(wait % den * num / den)
-    };
+    let (wait_high, wait_low) = (wait >> 32, wait & 0xFFFF_FFFF);
+    let (factor_high, factor_low) = (factor >> 32, factor & 0xFFFF_FFFF);
+    // wait * factor / 2^32 = wait_high * factor + wait_low * factor_high
+    //                        + wait_low * factor_low / 2^32
+    let next = wait_high
+        .saturating_mul(factor)
+        .saturating_add(wait_low * factor_high)
+        .saturating_add((wait_low * factor_low) >> 32);
     if next < max {
         next
     } else {
@@ -592,63 +610,49 @@ const fn grow(wait: u64, num: u32, den: u32, max: u64) -> u64 {
     }
 }
 
-/// The finest ratio resolution: `num / den` is kept to thousandths, so that a schedule settles
-/// (reaches its cap, or stops growing) within tens of thousands of steps whatever its factor.
-const RATIO_RESOLUTION: u32 = 1000;
-
-/// `num / den` in lowest terms, rounded down to thousandths when `den` is larger, and read as
-/// at least 1 (`den == 0` as 1).
-const fn reduce(num: u32, den: u32) -> (u32, u32) {
-    let den = if den == 0 { 1 } else { den };
-    if num <= den {
-        return (1, 1);
-    }
-    let (num, den) = lowest_terms(num, den);
-    if den <= RATIO_RESOLUTION {
-        return (num, den);
-    }
-    // num * 1000 / den < num because den > 1000: the result fits in a u32.
-    #[allow(clippy::cast_possible_truncation)]
-    let thousandths = (num as u64 * RATIO_RESOLUTION as u64 / den as u64) as u32;
-    if thousandths <= RATIO_RESOLUTION {
-        return (1, 1);
-    }
-    lowest_terms(thousandths, RATIO_RESOLUTION)
-}
-
-const fn lowest_terms(num: u32, den: u32) -> (u32, u32) {
-    let (mut a, mut b) = (num, den);
-    while b != 0 {
-        let r = a % b;
-        a = b;
-        b = r;
-    }
-    (num / a, den / a)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn reduce_normalises_ratios() {
-        assert_eq!(reduce(3, 2), (3, 2));
-        assert_eq!(reduce(6, 4), (3, 2));
-        assert_eq!(reduce(4, 2), (2, 1));
-        assert_eq!(reduce(1, 2), (1, 1));
-        assert_eq!(reduce(0, 0), (1, 1));
-        assert_eq!(reduce(5, 0), (5, 1));
-        // Finer than thousandths: rounded down to them.
-        assert_eq!(reduce(u32::MAX, u32::MAX - 1), (1, 1));
-        assert_eq!(reduce(15_001, 10_000), (3, 2));
-        assert_eq!(reduce(10_011, 10_000), (1001, 1000));
-        assert_eq!(reduce(u32::MAX, 1001), (2_145_338_309, 500));
+    fn factors_are_kept_in_1024ths() {
+        assert_eq!(factor_of(3, 2), ONE + ONE / 2);
+        assert_eq!(factor_of(6, 4), ONE + ONE / 2);
+        assert_eq!(factor_of(4, 2), 2 * ONE);
+        assert_eq!(factor_of(5, 4), ONE + ONE / 4);
+        assert_eq!(factor_of(11, 10), ONE + 102 * FACTOR_STEP); // 1.0996
+        assert_eq!(factor_of(1, 2), ONE);
+        assert_eq!(factor_of(0, 0), ONE);
+        assert_eq!(factor_of(5, 0), 5 * ONE);
+        assert_eq!(factor_of(u32::MAX, u32::MAX - 1), ONE, "below 1 + 1/1024");
+        assert_eq!(factor_of(u32::MAX, 1), u64::from(u32::MAX) << 32);
     }
 
     #[test]
     fn grow_saturates_at_the_cap() {
-        assert_eq!(grow(u64::MAX - 1, u32::MAX, 1, u64::MAX), u64::MAX);
-        assert_eq!(grow(u64::MAX - 1, u32::MAX, 2, u64::MAX), u64::MAX);
-        assert_eq!(grow(7, 3, 2, 100), 10);
+        assert_eq!(
+            grow(u64::MAX - 1, factor_of(u32::MAX, 1), u64::MAX),
+            u64::MAX
+        );
+        assert_eq!(grow(u64::MAX - 1, factor_of(3, 2), u64::MAX), u64::MAX);
+        assert_eq!(grow(7, factor_of(3, 2), 100), 10);
+        assert_eq!(grow(7, factor_of(3, 2), 9), 9);
+    }
+
+    #[test]
+    fn grow_is_exact() {
+        for wait in [0, 1, 7, 999_999, 1 << 32, (1 << 40) + 12_345, u64::MAX / 3] {
+            for factor in [
+                ONE,
+                ONE + FACTOR_STEP,
+                ONE + ONE / 2,
+                2 * ONE,
+                3 * ONE + 5 * FACTOR_STEP,
+            ] {
+                let exact = (u128::from(wait) * u128::from(factor)) >> 32;
+                let expected = u64::try_from(exact).unwrap_or(u64::MAX);
+                assert_eq!(grow(wait, factor, u64::MAX), expected, "{wait} * {factor}");
+            }
+        }
     }
 }

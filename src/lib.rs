@@ -31,6 +31,8 @@ pub use clock::{AsyncClock, Clock};
 pub use decision::Decision;
 pub use details::RetryDetails;
 pub use on::{IntoDecision, RetryOn};
+#[doc(hidden)]
+pub use retrying::Progress;
 pub use retrying::{Retrying, Step};
 pub use rng::{FastRng, Rng};
 #[cfg(feature = "std")]

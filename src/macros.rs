@@ -306,9 +306,9 @@ macro_rules! __retry_loop {
             $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
         )] [] [] $($key = $value)*);
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
-        let mut __retrying = $crate::__private::None;
+        let mut __progress = $crate::__private::None;
         loop {
-            $crate::__retry_form!(@bind $form __retrying __backoff [$($attempt)*]);
+            $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
             #[allow(unused_labels)]
             let __result = $crate::__private::operation_result('__stamina_operation: { $op });
             let __wait = {
@@ -317,13 +317,12 @@ macro_rules! __retry_loop {
                     $crate::__private::Err(__error) => __error,
                 };
                 let __now = $crate::__retry_mode!($mode now __clock);
-                let __state = match __retrying {
+                let __state = match __progress {
                     $crate::__private::Some(ref mut __state) => __state,
-                    $crate::__private::None => __retrying.insert($crate::Retrying::new(
-                        $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*])
-                    )),
+                    $crate::__private::None => __progress.insert($crate::Progress::NEW),
                 };
-                match $crate::__private::failed(__state, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
+                let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
+                match $crate::__private::failed(__state, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
                     $crate::__private::Some(__wait) => __wait,
                     $crate::__private::None => break $crate::__private::Err(__error),
                 }
@@ -334,41 +333,66 @@ macro_rules! __retry_loop {
 }
 
 /// What differs between the plain and the `|attempt|` forms: the latter needs the schedule
-/// before the first try, to tell the first try its next wait.
+/// before the first try, to tell the first try its next wait; the former reads it only at each
+/// failure. Either way the schedule is borrowed where it is, never copied into the loop's state.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_form {
-    (@before plain $backoff:ident $pairs:tt) => {};
+    (@before plain $backoff:ident $pairs:tt) => {
+        $crate::__retry_schedule!(@declare $backoff $pairs);
+    };
     (@before attempt $backoff:ident $pairs:tt) => {
-        let $backoff = $crate::__retry_schedule!($pairs);
+        let $backoff = &$crate::__retry_schedule!(@value $backoff $pairs);
     };
-    (@bind plain $retrying:ident $backoff:ident []) => {};
-    (@bind attempt $retrying:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
-        let $attempt: $ty = $crate::__retry_form!(@attempt $retrying $backoff);
+    (@bind plain $progress:ident $backoff:ident []) => {};
+    (@bind attempt $progress:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
+        let $attempt: $ty = $crate::__retry_form!(@attempt $progress $backoff);
     };
-    (@bind attempt $retrying:ident $backoff:ident [$attempt:pat_param]) => {
-        let $attempt = $crate::__retry_form!(@attempt $retrying $backoff);
+    (@bind attempt $progress:ident $backoff:ident [$attempt:pat_param]) => {
+        let $attempt = $crate::__retry_form!(@attempt $progress $backoff);
     };
-    (@attempt $retrying:ident $backoff:ident) => {
-        match $retrying {
-            $crate::__private::Some(ref __state) => $crate::Retrying::attempt(__state),
-            $crate::__private::None => $crate::Attempt::new(1, &$backoff),
+    (@attempt $progress:ident $backoff:ident) => {
+        match $progress {
+            $crate::__private::Some(ref __state) => $crate::Progress::attempt(__state, $backoff),
+            $crate::__private::None => $crate::Attempt::new(1, $backoff),
         }
     };
-    (@schedule plain $backoff:ident $pairs:tt) => {
-        $crate::__retry_schedule!($pairs)
-    };
-    (@schedule attempt $backoff:ident $pairs:tt) => {
-        $backoff
-    };
+    (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!(@get $backoff $pairs) };
+    (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };
 }
 
+/// The schedule. With no schedule key, `backoff` (or the default) itself, borrowed where it is:
+/// a constant is not copied. With keys, `backoff` adjusted by them, built once at the first
+/// failure into a slot of the loop's.
+///
+/// `@value [pairs]`: the schedule as a value. `@declare slot [pairs]`: the slot, if keys need
+/// one. `@get slot [pairs]`: a reference to the schedule, at a failure.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_schedule {
-    ([$($key:ident = $value:tt)*]) => {
+    (@$mode:ident $slot:tt [$($pairs:tt)*]) => {
+        $crate::__retry_schedule!(@scan $mode $slot [$($pairs)*] $($pairs)*)
+    };
+    (@scan $mode:ident $slot:tt $all:tt attempts = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt timeout = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt wait_initial = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt wait_max = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt wait_jitter = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt wait_exp_base = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
+    (@scan $mode:ident $slot:tt $all:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_schedule!(@scan $mode $slot $all $($rest)*)
+    };
+    (@scan $mode:ident $slot:tt $all:tt) => { $crate::__retry_schedule!(@plain $mode $slot $all) };
+
+    (@plain value $slot:tt [$($key:ident = $value:tt)*]) => {
+        $crate::__retry_pick!(backoff [$crate::__private::DEFAULT_BACKOFF] [] [] $($key = $value)*)
+    };
+    (@plain declare $slot:tt $all:tt) => {};
+    (@plain get $slot:tt $all:tt) => { &$crate::__retry_schedule!(@plain value $slot $all) };
+
+    (@keys value $slot:tt [$($key:ident = $value:tt)*]) => {
         $crate::__private::schedule(
-            $crate::__retry_pick!(backoff [$crate::Backoff::new()] [] [] $($key = $value)*),
+            $crate::__retry_pick!(backoff [$crate::__private::DEFAULT_BACKOFF] [] [] $($key = $value)*),
             $crate::__retry_pick!(attempts [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
             $crate::__retry_pick!(timeout [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
             $crate::__retry_pick!(wait_initial [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
@@ -376,6 +400,15 @@ macro_rules! __retry_schedule {
             $crate::__retry_pick!(wait_jitter [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
             $crate::__retry_pick!(wait_exp_base [$crate::__private::None] [$crate::__private::exp_base] [] $($key = $value)*),
         )
+    };
+    (@keys declare $slot:ident $all:tt) => {
+        let mut $slot = $crate::__private::None;
+    };
+    (@keys get $slot:ident $all:tt) => {
+        match $slot {
+            $crate::__private::Some(ref __schedule) => __schedule,
+            $crate::__private::None => $slot.insert($crate::__retry_schedule!(@keys value $slot $all)),
+        }
     };
 }
 

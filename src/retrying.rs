@@ -77,9 +77,12 @@ pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     progress: Progress,
 }
 
-/// What a loop has done so far; not generic, like the decision code that updates it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Progress {
+/// What a loop has done so far, without its schedule: the state the macros keep (they read the
+/// schedule where it is, instead of copying it). Not generic, like the decision code that
+/// updates it.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
     /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
     attempts: u32,
     /// `false` in testing mode: no waits, no timeout.
@@ -107,15 +110,7 @@ impl<const N: usize> Retrying<N> {
     pub const fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
-            progress: Progress {
-                attempts: 0,
-                sleeps: true,
-                failures: 0,
-                retries: 0,
-                base_us: 0,
-                first_failure_us: 0,
-                waited_us: 0,
-            },
+            progress: Progress::NEW,
         }
     }
 
@@ -138,8 +133,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[inline]
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
-        self.progress
-            .failed(self.backoff.view(), now_us, decision, rng)
+        self.progress.failed(&self.backoff, now_us, decision, rng)
     }
 
     /// [`Retrying::failed`] with the decision taken by the filter `on` on `error`.
@@ -169,7 +163,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn retries(&self) -> u32 {
-        self.progress.retries
+        self.progress.retries()
     }
 
     /// The total of the waits scheduled so far.
@@ -180,7 +174,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn waited(&self) -> Duration {
-        micros::to_duration(self.progress.waited_us)
+        self.progress.waited()
     }
 
     /// The upcoming try: its number and the jitter-free wait that follows it if it fails.
@@ -192,9 +186,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn attempt(&self) -> Attempt {
-        let num = self.progress.failures.saturating_add(1);
-        let next_wait = self.backoff.view().next_base_us(num, self.progress.base_us);
-        Attempt::from_parts(num, next_wait)
+        self.progress.attempt(&self.backoff)
     }
 
     /// The schedule this loop runs on.
@@ -209,10 +201,50 @@ impl<const N: usize> Retrying<N> {
 }
 
 impl Progress {
+    /// A loop that has made one try so far.
+    pub const NEW: Self = Self {
+        attempts: 0,
+        sleeps: true,
+        failures: 0,
+        retries: 0,
+        base_us: 0,
+        first_failure_us: 0,
+        waited_us: 0,
+    };
+
+    /// [`Retrying::failed`] on a schedule kept elsewhere.
+    #[inline]
+    pub fn failed<const N: usize>(
+        &mut self,
+        backoff: &Backoff<N>,
+        now_us: u64,
+        decision: Decision,
+        rng: &mut impl Rng,
+    ) -> Step {
+        self.decide(backoff.view(), now_us, decision, rng)
+    }
+
+    /// [`Retrying::attempt`] on a schedule kept elsewhere.
+    pub const fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
+        let num = self.failures.saturating_add(1);
+        Attempt::from_parts(num, backoff.view().next_base_us(num, self.base_us))
+    }
+
+    /// Retries scheduled so far.
+    pub const fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    /// The total of the waits scheduled so far.
+    pub const fn waited(&self) -> Duration {
+        micros::to_duration(self.waited_us)
+    }
+
     /// The decision, shared by every call site whatever its error, filter, clock or table
     /// length (it is generic over the RNG alone, which a firmware has one of): a firmware with
-    /// many retry loops carries this code once.
-    fn failed(
+    /// many retry loops carries this code once (hence never inlined).
+    #[inline]
+    fn decide(
         &mut self,
         schedule: View<'_>,
         now_us: u64,
@@ -233,6 +265,7 @@ impl Progress {
         step
     }
 
+    #[inline]
     fn next_wait(
         &self,
         schedule: View<'_>,

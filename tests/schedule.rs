@@ -421,20 +421,30 @@ fn worst_case_total_wait_is_a_const() {
         short.max_total_wait(),
         ms(100 + 200 + 400 + 800 + 1600 + 3200 + 5000 * 3)
     );
-    // A long walk to settle stays cheap: ratios have a resolution of 1/1000.
+    // A long walk to settle stays cheap: factors have a resolution of 1/1024.
     let slow = Backoff::<0>::exponential()
-        .wait_initial(ms(1))
+        .wait_initial(ms(2))
         .wait_exp_base_ratio(1_000_001, 1_000_000)
         .wait_max(Duration::MAX)
         .no_timeout()
         .attempts(u32::MAX);
     assert_eq!(
         slow.wait(u32::MAX),
-        ms(1),
-        "below 1.001, the factor is read as 1"
+        ms(2),
+        "below 1 + 1/1024, the factor is read as 1"
     );
-    let slow = slow.wait_exp_base_ratio(1001, 1000);
+    // The smallest growth there is: about 38,000 steps from 2 ms to u64::MAX microseconds.
+    let slow = slow.wait_exp_base_ratio(1025, 1024);
     assert_eq!(slow.max_total_wait(), us(u64::MAX));
+    // ... in const evaluation too.
+    const SLOWEST: Duration = Backoff::<0>::exponential()
+        .wait_initial(Duration::from_millis(2))
+        .wait_exp_base_ratio(1025, 1024)
+        .wait_max(Duration::MAX)
+        .no_timeout()
+        .attempts(u32::MAX)
+        .max_total_wait();
+    assert_eq!(SLOWEST, us(u64::MAX));
     assert_eq!(slow.wait(u32::MAX), us(u64::MAX));
 }
 
