@@ -39,10 +39,11 @@
 ///
 /// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
 /// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
-/// ends; the schedule keys and `backoff` are evaluated at the first failure (before the first
-/// try in the `|attempt|` form, which needs the schedule from the start), so a call that
-/// succeeds at once computes nothing and reads no clock. Closures given to `on` and `on_retry`
-/// need their parameter's type written (`|e: &MyError|`).
+/// ends. The schedule is read where it is: `backoff = SCHEDULE` alone borrows `SCHEDULE` at each
+/// failure (a `const` is never copied); with schedule keys, the adjusted schedule is built once,
+/// at the first failure (before the first try in the `|attempt|` form, which needs it from the
+/// start). So a call that succeeds at once computes nothing and reads no clock. Closures given
+/// to `on` and `on_retry` need their parameter's type written (`|e: &MyError|`).
 ///
 /// Because `clock`, `on` and `on_retry` live across the tries, what they borrow mutably the
 /// operation cannot borrow too: `clock = &mut self.timer` with an operation `self.read()` (which
@@ -54,14 +55,14 @@
 /// # Equivalent to
 ///
 /// ```text
-/// let mut retrying = None;
+/// let mut progress = None; // what the loop has done: a few counters, no copy of the schedule
 /// loop {
 ///     match OPERATION {
 ///         Ok(value) => break Ok(value),
 ///         Err(error) => {
 ///             let now = clock.now_us();
-///             let r = retrying.get_or_insert_with(|| Retrying::new(SCHEDULE));
-///             match r.failed_with(now, &error, &mut on, &mut rng) {
+///             let p = progress.get_or_insert(Progress::NEW);
+///             match p.failed(&SCHEDULE, now, on.decide(&error), &mut rng) {
 ///                 Step::RetryAfter(us) => { on_retry(&details); clock.sleep_us(us) }
 ///                 Step::GiveUp => break Err(error),
 ///             }
