@@ -51,6 +51,8 @@
 /// move the timer out of the struct for the call.
 ///
 /// Without `std`, `clock` and `rng` have no default and leaving them out is a compile error.
+/// Features unify across a build, so a `no_std` library that relies on that error to keep off
+/// `std` should not: pass `clock` and `rng` explicitly there.
 ///
 /// # Equivalent to
 ///
