@@ -118,7 +118,7 @@ impl View<'_> {
 
     /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
     /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
-    /// steps, since ratios have a resolution of 1/1000.
+    /// steps, since growth factors have a resolution of 1/1024.
     pub(crate) const fn base_us(&self, n: u32) -> u64 {
         let n = if n == 0 { 1 } else { n as usize };
         let len = self.waits.len();
