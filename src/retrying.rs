@@ -240,9 +240,9 @@ impl Progress {
         micros::to_duration(self.waited_us)
     }
 
-    /// The decision, shared by every call site whatever its error, filter, clock or table
-    /// length (it is generic over the RNG alone, which a firmware has one of): a firmware with
-    /// many retry loops carries this code once (hence never inlined).
+    /// The decision: the same code for every call site whatever its error, filter, clock or
+    /// table length (it is generic over the RNG alone, which a firmware has one of). The
+    /// compiler may inline it into a call site, where the schedule's constants fold into it.
     #[inline]
     fn decide(
         &mut self,
