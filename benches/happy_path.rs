@@ -69,20 +69,6 @@ fn failure_path(c: &mut Criterion) {
             now
         })
     });
-    g.bench_function("Retrying state machine, schedule built beforehand", |b| {
-        let schedule = Backoff::new().attempts(11).no_timeout();
-        b.iter(|| {
-            let mut rng = FastRng::new(black_box(1));
-            let mut r = Retrying::new(black_box(schedule));
-            let mut now = 0;
-            for _ in 0..10 {
-                if let Step::RetryAfter(w) = r.failed(now, Decision::Retry, &mut rng) {
-                    now += w;
-                }
-            }
-            now
-        })
-    });
     g.bench_function("retry! with a clock that does not sleep", |b| {
         b.iter(|| {
             let mut clock = NoSleep(0);

@@ -12,15 +12,8 @@ use std::sync::Mutex;
 use stamina::testing::ManualClock;
 use stamina::{retry, Attempt, Backoff, Clock, Decision, FastRng, RetryDetails, Rng};
 
-#[derive(Debug, PartialEq)]
-enum Error {
-    Transient(u32),
-    Fatal,
-}
-
-fn transient(e: &Error) -> bool {
-    matches!(e, Error::Transient(_))
-}
+mod common;
+use common::{transient, Error};
 
 const NO_JITTER: Duration = Duration::ZERO;
 

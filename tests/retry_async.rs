@@ -10,15 +10,8 @@ use std::sync::Arc;
 use stamina::testing::ManualClock;
 use stamina::{retry_async, AsyncClock, Attempt, Backoff, Decision, FastRng, RetryDetails};
 
-#[derive(Debug, PartialEq)]
-enum Error {
-    Transient(u32),
-    Fatal,
-}
-
-fn transient(e: &Error) -> bool {
-    matches!(e, Error::Transient(_))
-}
+mod common;
+use common::{transient, Error};
 
 /// An `AsyncClock` on tokio's timer, as an application would write it.
 #[derive(Clone, Copy)]
