@@ -106,7 +106,34 @@ impl View<'_> {
     /// Jitter-free wait in µs after failed try `n` (`n >= 1`), given `previous`, the one after
     /// try `n - 1`: constant time, what the state machine uses.
     pub(crate) const fn next_base_us(&self, n: u32, previous: u64) -> u64 {
-        let index = if n == 0 { 0 } else { (n - 1) as usize };
+        self.base_at(n.saturating_sub(1) as usize, previous)
+    }
+
+    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
+    /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
+    /// steps, since growth factors have a resolution of 1/1024.
+    pub(crate) const fn base_us(&self, n: u32) -> u64 {
+        let index = n.saturating_sub(1) as usize;
+        let len = self.waits.len();
+        if index <= len {
+            return self.base_at(index, 0);
+        }
+        let mut base = self.base_at(len, 0);
+        let mut steps = index - len;
+        while steps > 0 {
+            let next = self.grow(base);
+            if next == base {
+                break;
+            }
+            base = next;
+            steps -= 1;
+        }
+        base
+    }
+
+    /// The jitter-free wait at `index` (try `index + 1`): from the table, the first one past it,
+    /// or grown from `previous` (ignored up to the first one past the table).
+    const fn base_at(&self, index: usize, previous: u64) -> u64 {
         if index < self.waits.len() {
             self.cap(self.waits[index])
         } else if index == self.waits.len() {
@@ -114,28 +141,6 @@ impl View<'_> {
         } else {
             self.grow(previous)
         }
-    }
-
-    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
-    /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
-    /// steps, since growth factors have a resolution of 1/1024.
-    pub(crate) const fn base_us(&self, n: u32) -> u64 {
-        let n = if n == 0 { 1 } else { n as usize };
-        let len = self.waits.len();
-        if n <= len {
-            return self.cap(self.waits[n - 1]);
-        }
-        let mut base = self.cap(self.rules.after);
-        let mut k = len + 1;
-        while k < n {
-            let next = self.grow(base);
-            if next == base {
-                break;
-            }
-            base = next;
-            k += 1;
-        }
-        base
     }
 
     /// The growth from one jitter-free wait to the next past the table.
