@@ -119,6 +119,13 @@ pub fn failed<const N: usize, E, M>(
     match progress.failed(backoff, now_us, decision, rng) {
         Step::GiveUp => None,
         Step::RetryAfter(wait_us) => {
+            #[cfg(feature = "defmt")]
+            defmt::warn!(
+                "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
+                name,
+                progress.retries(),
+                wait_us
+            );
             hook.call(&RetryDetails {
                 name,
                 retry_num: progress.retries(),

@@ -22,6 +22,7 @@ use crate::{micros, Backoff};
 /// # assert!(r.is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Attempt {
     num: u32,
     next_wait_us: u64,

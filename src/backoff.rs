@@ -70,6 +70,7 @@ pub const DEFAULT_TABLE_LEN: usize = 10;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[must_use = "a Backoff does nothing until a retry loop uses it"]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
     /// Jitter-free waits in µs after failed try 1, 2, ..., N.
     waits: [u64; N],
@@ -80,6 +81,7 @@ pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
 /// The part of a [`Backoff`] that does not depend on the table's length, so that the decision
 /// code shared by every call site is not generic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub(crate) struct Rules {
     /// Jitter-free wait in µs after failed try `N + 1`, the first past the table.
     after: u64,
@@ -172,6 +174,7 @@ impl View<'_> {
 
 /// How the table was made, so that a later builder call can remake it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 enum Shape {
     /// `initial * factor^i`.
     Exponential { initial: u64 },

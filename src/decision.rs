@@ -25,6 +25,7 @@ use core::time::Duration;
 /// assert_eq!(classify(&ApiError::BadRequest), Decision::GiveUp);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Decision {
     /// Not worth retrying: the loop returns this error at once.
     GiveUp,

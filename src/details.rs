@@ -24,6 +24,7 @@ use core::time::Duration;
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct RetryDetails<'a, E> {
     /// The call site: `name = "..."` if given, else the module path and the operation's text.
     pub name: &'static str,

@@ -433,14 +433,17 @@ macro_rules! __retry_mode {
     };
 }
 
+// The defaults depend on this crate's features, so they are macros chosen by `cfg` here, where
+// the features are known, rather than in the expansion at the call site.
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_default_clock {
-    (sync) => { $crate::__default_clock!() };
+    (sync) => {
+        $crate::__default_clock!()
+    };
     (async) => {
-        $crate::__private::compile_error!(
-            "`retry_async!` has no default clock: pass one with `clock = ...` (any `stamina::AsyncClock`)"
-        )
+        $crate::__default_async_clock!()
     };
 }
 
@@ -453,13 +456,42 @@ macro_rules! __default_clock {
     };
 }
 
-#[cfg(not(feature = "std"))]
+#[cfg(all(not(feature = "std"), feature = "embassy-time"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_clock {
+    () => {
+        $crate::EmbassyClock
+    };
+}
+
+#[cfg(not(any(feature = "std", feature = "embassy-time")))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry!` has no default clock without the `std` feature: pass one with `clock = ...` (any `stamina::Clock`)"
+            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::Clock`, e.g. `stamina::DelayClock::new(delay)`)"
+        )
+    };
+}
+
+#[cfg(feature = "embassy-time")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_async_clock {
+    () => {
+        $crate::EmbassyClock
+    };
+}
+
+#[cfg(not(feature = "embassy-time"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_async_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry_async!` has no default clock without the `embassy-time` feature: pass one with `clock = ...` (any `stamina::AsyncClock`)"
         )
     };
 }
@@ -478,8 +510,6 @@ macro_rules! __default_rng {
 #[macro_export]
 macro_rules! __default_rng {
     () => {
-        $crate::__private::compile_error!(
-            "no default jitter RNG without the `std` feature: pass one with `rng = ...` (any `stamina::Rng`, e.g. `stamina::FastRng::new(device_unique_seed)`)"
-        )
+        $crate::GlobalRng
     };
 }

@@ -22,6 +22,7 @@ use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[must_use = "a retry loop must either wait and retry, or give up"]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Step {
     /// Wait this many microseconds, then try again.
     RetryAfter(u64),
@@ -72,6 +73,7 @@ pub enum Step {
 /// `Retrying` is `Clone` but not `Copy`: a copy made by accident (`if let Some(mut r) = state`)
 /// would advance a twin and leave the original where it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
     progress: Progress,
@@ -82,6 +84,7 @@ pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
 /// updates it.
 #[doc(hidden)]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Progress {
     /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
     attempts: u32,

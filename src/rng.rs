@@ -49,6 +49,7 @@ impl<T: Rng + ?Sized> Rng for &mut T {
 /// assert_ne!(FastRng::new(1).next_u32(), FastRng::new(2).next_u32());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct FastRng {
     state: u64,
 }

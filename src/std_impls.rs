@@ -26,6 +26,7 @@ use crate::{micros, Clock, Decision, FastRng, RetryOn, Rng};
 /// assert!(clock.now_us() - t0 >= 1_000);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct StdClock;
 
 impl StdClock {
@@ -67,6 +68,7 @@ impl Clock for StdClock {
 /// assert!(draws[0] != draws[1] || draws[1] != draws[2]);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct StdRng;
 
 impl StdRng {
@@ -117,6 +119,7 @@ fn seed_from_os() -> u64 {
 /// assert_eq!(on.decide(&Error::from(ErrorKind::NotFound)), Decision::GiveUp);
 /// ```
 #[derive(Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Kinds {}
 
 impl RetryOn<io::Error, Kinds> for io::ErrorKind {

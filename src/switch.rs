@@ -88,6 +88,7 @@ pub fn is_testing() -> bool {
 /// ```
 #[derive(Debug)]
 #[must_use = "testing mode ends when this guard is dropped; bind it: `let _testing = ...`"]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct TestingGuard {
     previous: u32,
 }

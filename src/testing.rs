@@ -51,6 +51,7 @@ pub const RECORDED_WAITS: usize = 64;
 /// assert_eq!(clock.now(), Duration::from_millis(700));
 /// ```
 #[derive(Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ManualClock {
     now_us: Cell<u64>,
     sleeps: Cell<usize>,
@@ -184,6 +185,7 @@ impl ManualClock {
 /// assert_eq!(waits.iter().sum::<Duration>(), Duration::from_millis(3));
 /// ```
 #[derive(Clone, Copy)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Waits {
     buf: [Duration; RECORDED_WAITS],
     len: usize,

@@ -3,6 +3,8 @@
 
 #![cfg(feature = "std")]
 
+mod common;
+
 use core::time::Duration;
 use std::sync::{Mutex, MutexGuard};
 

@@ -1,5 +1,7 @@
 //! What the `retry!` and `retry_async!` tests share: an error with a retryable and a fatal kind.
 
+#![allow(dead_code)] // each test binary uses its own part of it
+
 /// The operation's error in the tests.
 #[derive(Debug, PartialEq)]
 pub enum Error {
@@ -10,4 +12,22 @@ pub enum Error {
 /// The `on` filter of the tests: retry `Transient`, give up on `Fatal`.
 pub fn transient(e: &Error) -> bool {
     matches!(e, Error::Transient(_))
+}
+
+/// With `defmt` on, the retry loops log through defmt, which needs a global logger in every
+/// binary that links them. This one drops the bytes; `tests/defmt_lines.rs` counts them.
+#[cfg(feature = "defmt")]
+mod null_logger {
+    #[defmt::global_logger]
+    struct Discard;
+
+    defmt::timestamp!("");
+
+    // SAFETY: a logger that does nothing cannot be re-entered unsafely.
+    unsafe impl defmt::Logger for Discard {
+        fn acquire() {}
+        unsafe fn flush() {}
+        unsafe fn release() {}
+        unsafe fn write(_: &[u8]) {}
+    }
 }

@@ -46,14 +46,13 @@ pub fn read_sensor(timer: &mut Timer, read: &mut dyn FnMut() -> Result<u16, u8>)
     )
 }
 
+/// No `rng =`: without `std` the default is the program-wide `GlobalRng`, seeded at boot.
 pub async fn send(timer: &mut Timer, attempts: u32, read: &mut dyn FnMut() -> Result<u16, u8>) -> Result<u16, u8> {
-    stamina::retry_async!(
-        on = |_: &u8| true,
-        attempts = attempts,
-        clock = timer,
-        rng = FastRng::new(7),
-        read()
-    )
+    stamina::retry_async!(on = |_: &u8| true, attempts = attempts, clock = timer, read())
+}
+
+pub fn boot(device_id: u64) {
+    stamina::seed_jitter(device_id);
 }
 
 #[cfg(feature = "missing-defaults")]
