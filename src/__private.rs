@@ -11,7 +11,7 @@ pub use core::{compile_error, concat, module_path, stringify};
 
 use core::time::Duration;
 
-use crate::{micros, AsyncClock, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng, Step};
+use crate::{micros, retrying, AsyncClock, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng};
 
 /// The default schedule, as a constant: evaluated at compile time, never in the loop.
 pub const DEFAULT_BACKOFF: Backoff = Backoff::new();
@@ -102,10 +102,12 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
 
 /// One failed try: decides, reports the retry to the hook, and answers the wait in µs, or
 /// `None` to give up. Shared by the blocking and async loops.
-#[inline]
+/// A failure at a call site: asks `on`, takes the shared step, tells the hook. Inlined at the
+/// site, it keeps there only what is generic; the step itself is out of line and shared.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub fn failed<const N: usize, E, M>(
-    progress: &mut Progress,
+    state: &mut Option<Progress>,
     backoff: &Backoff<N>,
     now_us: u64,
     error: &E,
@@ -114,31 +116,38 @@ pub fn failed<const N: usize, E, M>(
     hook: &mut impl Hook<E>,
     name: &'static str,
 ) -> Option<u64> {
-    let waited_so_far = progress.waited();
-    let decision = on.decide(error);
-    match progress.failed(backoff, now_us, decision, rng) {
-        Step::GiveUp => None,
-        Step::RetryAfter(wait_us) => {
-            #[cfg(feature = "defmt")]
-            defmt::warn!(
-                "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
-                name,
-                progress.retries(),
-                wait_us
-            );
-            hook.call(&RetryDetails {
-                name,
-                retry_num: progress.retries(),
-                wait_for: micros::to_duration(wait_us),
-                waited_so_far,
-                error,
-            });
-            Some(wait_us)
-        }
+    let decision = on.decide(error).wait_us()?;
+    let waited_so_far = match state {
+        Some(progress) => progress.waited(),
+        None => Duration::ZERO,
+    };
+    let schedule = backoff.view();
+    let wait_us =
+        retrying::failed_at_site(state, schedule.waits, schedule.rules, now_us, decision, rng);
+    if wait_us == retrying::GIVE_UP {
+        return None;
     }
+    let retry_num = match state {
+        Some(progress) => progress.failures(),
+        None => 0,
+    };
+    #[cfg(feature = "defmt")]
+    defmt::warn!(
+        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
+        name,
+        retry_num,
+        wait_us
+    );
+    hook.call(&RetryDetails {
+        name,
+        retry_num,
+        wait_for: micros::to_duration(wait_us),
+        waited_so_far,
+        error,
+    });
+    Some(wait_us)
 }
 
-/// Reads a blocking clock (named so that an async clock given to `retry!` fails clearly).
 #[inline]
 pub fn now<C: Clock>(clock: &mut C) -> u64 {
     clock.now_us()

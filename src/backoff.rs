@@ -91,24 +91,30 @@ pub(crate) struct Rules {
     timeout: u64,
     /// Tries, the first included; `UNLIMITED` means no limit.
     attempts: u32,
-    /// The growth factor, in 32.32 fixed point and at least 1: between exponential waits, and
-    /// past the end of a list (1 by default: the last wait repeats).
-    factor: u64,
+    /// The growth factor in 1024ths, at least 1024 (a factor of 1): between exponential waits,
+    /// and past the end of a list (1 by default: the last wait repeats).
+    factor: u32,
     shape: Shape,
 }
 
 /// A schedule seen through a slice: what the non-generic decision code reads.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct View<'a> {
-    waits: &'a [u64],
-    rules: &'a Rules,
+    pub(crate) waits: &'a [u64],
+    pub(crate) rules: &'a Rules,
 }
 
 impl View<'_> {
     /// Jitter-free wait in µs after failed try `n` (`n >= 1`), given `previous`, the one after
     /// try `n - 1`: constant time, what the state machine uses.
     pub(crate) const fn next_base_us(&self, n: u32, previous: u64) -> u64 {
-        self.base_at(n.saturating_sub(1) as usize, previous)
+        match self.rules.shape {
+            // The table caches `wait(n)`; a step needs only the previous wait, and skipping the
+            // table keeps the shared step code small.
+            Shape::Exponential { initial } if n <= 1 => self.cap(initial),
+            Shape::Exponential { .. } => self.grow(previous),
+            Shape::List => self.base_at(n.saturating_sub(1) as usize, previous),
+        }
     }
 
     /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
@@ -341,7 +347,8 @@ impl<const N: usize> Backoff<N> {
         self.rebuild(micros::from_duration(initial))
     }
 
-    /// An integer growth factor (stamina's `wait_exp_base`); `0` is read as `1` (no growth).
+    /// An integer growth factor (stamina's `wait_exp_base`); `0` is read as `1` (no growth),
+    /// and factors above 4,194,303 as 4,194,303 (either reaches any cap in a few steps).
     /// On a list ([`Backoff::from_waits`]), the growth of the waits past its end.
     ///
     /// ```
@@ -356,7 +363,8 @@ impl<const N: usize> Backoff<N> {
     /// A fractional growth factor `num / den` in integer arithmetic, e.g. `(3, 2)` for 1.5. Each
     /// wait is the previous one times the factor, rounded down to the microsecond. The factor is
     /// kept in 1/1024ths, rounded down (1.5 and 1.25 are exact, 1.1 is read as 1.0996), and
-    /// one below 1 + 1/1024 is read as 1: waits never shrink, and always settle within tens of
+    /// one below 1 + 1/1024 is read as 1 (and one above 4,194,303 as that): waits never
+    /// shrink, and always settle within tens of
     /// thousands of steps. `den == 0` is read as `den == 1`. Growing a wait is a multiplication,
     /// never a division; only building a ratio (not an integer) factor divides, at compile time
     /// for a `const` schedule.
@@ -538,7 +546,7 @@ impl<const N: usize> Backoff<N> {
 }
 
 /// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = factor >= 1`.
-const fn exponential_table<const N: usize>(initial: u64, factor: u64, max: u64) -> [u64; N] {
+const fn exponential_table<const N: usize>(initial: u64, factor: u32, max: u64) -> [u64; N] {
     let mut table = [0u64; N];
     let mut wait = if initial < max { initial } else { max };
     let mut i = 0;
@@ -555,7 +563,7 @@ const fn exponential_table<const N: usize>(initial: u64, factor: u64, max: u64) 
 const fn exponential_after<const N: usize>(
     table: &[u64; N],
     initial: u64,
-    factor: u64,
+    factor: u32,
     max: u64,
 ) -> u64 {
     if N == 0 {
@@ -569,48 +577,50 @@ const fn exponential_after<const N: usize>(
     }
 }
 
-/// 1 in the 32.32 fixed point of growth factors.
-const ONE: u64 = 1 << 32;
+/// A factor of 1, in the 1024ths that growth factors are kept in. The resolution is coarse
+/// enough that any schedule settles (reaches its cap, or stops growing once a step adds less
+/// than a microsecond) within about 45,000 steps, which keeps `wait(n)` and `max_total_wait()`
+/// cheap, in `const` evaluation too; and a factor fits a `u32`, so growing a wait takes two
+/// 32 x 32-bit multiplications.
+const ONE: u32 = 1024;
 
-/// The resolution of growth factors: 1/1024. Coarse enough that any schedule settles (reaches
-/// its cap, or stops growing once a step adds less than a microsecond) within about 45,000
-/// steps, which keeps `wait(n)` and `max_total_wait()` cheap, in `const` evaluation too.
-const FACTOR_STEP: u64 = ONE / 1024;
-
-/// `num / den` in 32.32 fixed point, rounded down to 1/1024ths, at least 1 (`den == 0` as 1).
-const fn factor_of(num: u32, den: u32) -> u64 {
+/// `num / den` in 1024ths, rounded down, between 1 and `u32::MAX / 1024` (about 4.2 million;
+/// `den == 0` counts as 1).
+const fn factor_of(num: u32, den: u32) -> u32 {
     let den = if den == 0 { 1 } else { den };
     if num <= den {
         return ONE;
     }
     let exact = if den == 1 {
         // Integer factors do not divide: no 64-bit division routine at run time.
-        (num as u64) << 32
+        (num as u64) << 10
     } else {
-        ((num as u64) << 32) / den as u64
+        ((num as u64) << 10) / den as u64
     };
-    let factor = exact - exact % FACTOR_STEP;
-    if factor > ONE {
-        factor
+    if exact > u32::MAX as u64 {
+        u32::MAX
+    } else if exact > ONE as u64 {
+        exact as u32
     } else {
         ONE
     }
 }
 
-/// `min(max, floor(wait * factor))` for a 32.32 `factor`: exact, saturating, and made of
-/// 32 x 32-bit multiplications only (no division, no 128-bit arithmetic).
-const fn grow(wait: u64, factor: u64, max: u64) -> u64 {
+/// `min(max, floor(wait * factor / 1024))`: exact, saturating, two 32 x 32-bit
+/// multiplications and no division.
+const fn grow(wait: u64, factor: u32, max: u64) -> u64 {
     if wait >= max {
         return max;
     }
-    let (wait_high, wait_low) = (wait >> 32, wait & 0xFFFF_FFFF);
-    let (factor_high, factor_low) = (factor >> 32, factor & 0xFFFF_FFFF);
-    // wait * factor / 2^32 = wait_high * factor + wait_low * factor_high
-    //                        + wait_low * factor_low / 2^32
-    let next = wait_high
-        .saturating_mul(factor)
-        .saturating_add(wait_low * factor_high)
-        .saturating_add((wait_low * factor_low) >> 32);
+    let factor = factor as u64;
+    let high = (wait >> 32) * factor;
+    let low = (wait & 0xFFFF_FFFF) * factor;
+    // wait * factor / 2^10 = high * 2^22 + low / 2^10, beyond u64 once high reaches 2^42.
+    let next = if high >> 42 != 0 {
+        u64::MAX
+    } else {
+        (high << 22).saturating_add(low >> 10)
+    };
     if next < max {
         next
     } else {
@@ -628,12 +638,13 @@ mod tests {
         assert_eq!(factor_of(6, 4), ONE + ONE / 2);
         assert_eq!(factor_of(4, 2), 2 * ONE);
         assert_eq!(factor_of(5, 4), ONE + ONE / 4);
-        assert_eq!(factor_of(11, 10), ONE + 102 * FACTOR_STEP); // 1.0996
+        assert_eq!(factor_of(11, 10), ONE + 102); // 1.0996
         assert_eq!(factor_of(1, 2), ONE);
         assert_eq!(factor_of(0, 0), ONE);
         assert_eq!(factor_of(5, 0), 5 * ONE);
         assert_eq!(factor_of(u32::MAX, u32::MAX - 1), ONE, "below 1 + 1/1024");
-        assert_eq!(factor_of(u32::MAX, 1), u64::from(u32::MAX) << 32);
+        assert_eq!(factor_of(4_194_303, 1), 4_194_303 * ONE);
+        assert_eq!(factor_of(u32::MAX, 1), u32::MAX, "saturates");
     }
 
     #[test]
@@ -650,14 +661,8 @@ mod tests {
     #[test]
     fn grow_is_exact() {
         for wait in [0, 1, 7, 999_999, 1 << 32, (1 << 40) + 12_345, u64::MAX / 3] {
-            for factor in [
-                ONE,
-                ONE + FACTOR_STEP,
-                ONE + ONE / 2,
-                2 * ONE,
-                3 * ONE + 5 * FACTOR_STEP,
-            ] {
-                let exact = (u128::from(wait) * u128::from(factor)) >> 32;
+            for factor in [ONE, ONE + 1, ONE + ONE / 2, 2 * ONE, 3 * ONE + 5, u32::MAX] {
+                let exact = (u128::from(wait) * u128::from(factor)) >> 10;
                 let expected = u64::try_from(exact).unwrap_or(u64::MAX);
                 assert_eq!(grow(wait, factor, u64::MAX), expected, "{wait} * {factor}");
             }

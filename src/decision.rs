@@ -38,6 +38,27 @@ pub enum Decision {
     RetryAfter(Duration),
 }
 
+/// A decision as the state machine takes it: `None` to give up, [`BACK_OFF`] to wait as the
+/// schedule says, any other value to wait that many microseconds.
+pub(crate) const BACK_OFF: u64 = u64::MAX;
+
+impl Decision {
+    /// One integer instead of a 16-byte enum, so that the shared, non-generic step of every
+    /// retry loop takes it in registers.
+    #[inline]
+    pub(crate) const fn wait_us(self) -> Option<u64> {
+        match self {
+            Decision::GiveUp => None,
+            Decision::Retry => Some(BACK_OFF),
+            Decision::RetryAfter(wait) => {
+                let us = crate::micros::from_duration(wait);
+                // `BACK_OFF - 1` µs is 584,000 years: the deadline clamps it anyway.
+                Some(if us < BACK_OFF { us } else { BACK_OFF - 1 })
+            }
+        }
+    }
+}
+
 impl From<bool> for Decision {
     /// `true` is [`Decision::Retry`], `false` is [`Decision::GiveUp`].
     ///

@@ -320,12 +320,8 @@ macro_rules! __retry_loop {
                     $crate::__private::Err(__error) => __error,
                 };
                 let __now = $crate::__retry_mode!($mode now __clock);
-                let __state = match __progress {
-                    $crate::__private::Some(ref mut __state) => __state,
-                    $crate::__private::None => __progress.insert($crate::Progress::NEW),
-                };
                 let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
-                match $crate::__private::failed(__state, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
+                match $crate::__private::failed(&mut __progress, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
                     $crate::__private::Some(__wait) => __wait,
                     $crate::__private::None => break $crate::__private::Err(__error),
                 }

@@ -4,7 +4,8 @@
 
 use core::time::Duration;
 
-use crate::backoff::View;
+use crate::backoff::{Rules, View};
+use crate::decision::BACK_OFF;
 use crate::rng::scale;
 use crate::switch::{self, Mode};
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
@@ -77,6 +78,7 @@ pub enum Step {
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
     progress: Progress,
+    retries: u32,
 }
 
 /// What a loop has done so far, without its schedule: the state the macros keep (they read the
@@ -92,8 +94,6 @@ pub struct Progress {
     sleeps: bool,
     /// Failed tries so far.
     failures: u32,
-    /// Retries scheduled so far: every failure but a final give-up.
-    retries: u32,
     /// The jitter-free wait after the latest failure, from which the next one grows.
     base_us: u64,
     first_failure_us: u64,
@@ -114,6 +114,7 @@ impl<const N: usize> Retrying<N> {
         Self {
             backoff,
             progress: Progress::NEW,
+            retries: 0,
         }
     }
 
@@ -136,7 +137,11 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[inline]
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
-        self.progress.failed(&self.backoff, now_us, decision, rng)
+        let step = self.progress.failed(&self.backoff, now_us, decision, rng);
+        if let Step::RetryAfter(_) = step {
+            self.retries = self.retries.saturating_add(1);
+        }
+        step
     }
 
     /// [`Retrying::failed`] with the decision taken by the filter `on` on `error`.
@@ -166,7 +171,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn retries(&self) -> u32 {
-        self.progress.retries()
+        self.retries
     }
 
     /// The total of the waits scheduled so far.
@@ -209,7 +214,6 @@ impl Progress {
         attempts: 0,
         sleeps: true,
         failures: 0,
-        retries: 0,
         base_us: 0,
         first_failure_us: 0,
         waited_us: 0,
@@ -224,7 +228,16 @@ impl Progress {
         decision: Decision,
         rng: &mut impl Rng,
     ) -> Step {
-        self.decide(backoff.view(), now_us, decision, rng)
+        if self.failures == 0 {
+            *self = Self::started(now_us, backoff.view().attempts());
+        }
+        match decision.wait_us() {
+            None => Step::GiveUp,
+            Some(wait) => match self.step(backoff.view(), now_us, wait, rng) {
+                GIVE_UP => Step::GiveUp,
+                wait => Step::RetryAfter(wait),
+            },
+        }
     }
 
     /// [`Retrying::attempt`] on a schedule kept elsewhere.
@@ -233,9 +246,22 @@ impl Progress {
         Attempt::from_parts(num, backoff.view().next_base_us(num, self.base_us))
     }
 
-    /// Retries scheduled so far.
-    pub const fn retries(&self) -> u32 {
-        self.retries
+    /// Failed tries so far: in a retry loop's hook, the number of the retry being scheduled.
+    pub const fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// The progress of a loop whose first try just failed, at `now_us`: the global switch is
+    /// read now, once for the whole loop.
+    #[inline]
+    fn started(now_us: u64, attempts: u32) -> Self {
+        let (attempts, sleeps) = limits(attempts);
+        Self {
+            attempts,
+            sleeps,
+            first_failure_us: now_us,
+            ..Self::NEW
+        }
     }
 
     /// The total of the waits scheduled so far.
@@ -243,76 +269,83 @@ impl Progress {
         micros::to_duration(self.waited_us)
     }
 
-    /// The decision: the same code for every call site whatever its error, filter, clock or
-    /// table length (it is generic over the RNG alone, which a firmware has one of). The
-    /// compiler may inline it into a call site, where the schedule's constants fold into it.
+    /// The step every retry loop shares: try number `failures + 1` failed at `now_us`, and the
+    /// filter asked for `wait` ([`BACK_OFF`] or an override). Returns the wait in microseconds,
+    /// or [`GIVE_UP`]. Not generic (the RNG is a trait object), so that every call site in a
+    /// program calls the same code: a further call site costs only its call.
     #[inline]
-    fn decide(
-        &mut self,
-        schedule: View<'_>,
-        now_us: u64,
-        decision: Decision,
-        rng: &mut impl Rng,
-    ) -> Step {
-        if self.failures == 0 {
-            self.first_failure_us = now_us;
-            (self.attempts, self.sleeps) = limits(schedule.attempts());
-        }
+    fn step(&mut self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
         self.failures = self.failures.saturating_add(1);
         self.base_us = schedule.next_base_us(self.failures, self.base_us);
-        let step = self.next_wait(schedule, now_us, decision, rng);
-        if let Step::RetryAfter(us) = step {
-            self.retries = self.retries.saturating_add(1);
-            self.waited_us = self.waited_us.saturating_add(us);
+        let wait = self.next_wait(schedule, now_us, wait, rng);
+        if wait != GIVE_UP {
+            self.waited_us = self.waited_us.saturating_add(wait);
         }
-        step
+        wait
     }
 
     #[inline]
-    fn next_wait(
-        &self,
-        schedule: View<'_>,
-        now_us: u64,
-        decision: Decision,
-        rng: &mut impl Rng,
-    ) -> Step {
+    fn next_wait(&self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
         // `attempts == 0` is unlimited: the timeout alone bounds the loop.
-        if decision == Decision::GiveUp || (self.attempts != 0 && self.failures >= self.attempts) {
-            return Step::GiveUp;
+        if self.attempts != 0 && self.failures >= self.attempts {
+            return GIVE_UP;
         }
         if !self.sleeps {
-            return Step::RetryAfter(0);
+            return 0;
         }
         let remaining = match schedule.timeout_us() {
             u64::MAX => u64::MAX, // no time limit
             timeout => {
                 let elapsed = now_us.saturating_sub(self.first_failure_us);
                 if elapsed >= timeout {
-                    return Step::GiveUp;
+                    return GIVE_UP;
                 }
                 timeout - elapsed
             }
         };
-        let wait = match decision {
+        if wait != BACK_OFF {
             // An override: no jitter, no cap, but never past the deadline.
-            Decision::RetryAfter(wait) => {
-                return Step::RetryAfter(micros::from_duration(wait).min(remaining))
-            }
-            _ => match schedule.jitter_us() {
-                0 => self.base_us,
-                bound => schedule.cap(self.base_us.saturating_add(scale(bound, rng.next_u32()))),
-            },
+            return wait.min(remaining);
+        }
+        let wait = match schedule.jitter_us() {
+            0 => self.base_us,
+            bound => schedule.cap(self.base_us.saturating_add(scale(bound, rng.next_u32()))),
         };
+        // Keep `GIVE_UP` for giving up: a wait of 584,000 years is one µs shorter.
+        let wait = wait.min(GIVE_UP - 1);
         if wait > remaining {
-            Step::GiveUp
+            GIVE_UP
         } else {
-            Step::RetryAfter(wait)
+            wait
         }
     }
 }
 
-/// Tries allowed and whether to sleep, under the global switch as it is now, for a schedule
-/// that allows `configured` tries (`0`: unlimited).
+/// [`Progress::step`]'s answer when the loop must give up. Never a wait: waits are at most
+/// `u64::MAX - 1` µs.
+pub(crate) const GIVE_UP: u64 = u64::MAX;
+
+/// The step of the macros' loops, out of line: at the first failure it starts the loop's
+/// progress, then it takes the step. One copy serves every call site of a program: each passes
+/// its schedule as a slice and a reference, and its RNG as a trait object. The schedule travels
+/// in registers rather than as a `View` in memory, so that when every site of a program uses
+/// the same constant schedule (the default one, say), the optimiser folds it into this copy.
+#[inline(never)]
+pub(crate) fn failed_at_site(
+    state: &mut Option<Progress>,
+    waits: &[u64],
+    rules: &Rules,
+    now_us: u64,
+    wait: u64,
+    rng: &mut dyn Rng,
+) -> u64 {
+    let progress = match state {
+        Some(progress) => progress,
+        None => state.insert(Progress::started(now_us, View { waits, rules }.attempts())),
+    };
+    progress.step(View { waits, rules }, now_us, wait, rng)
+}
+
 fn limits(configured: u32) -> (u32, bool) {
     match switch::mode() {
         Mode::Normal => (configured, true),

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Flash cost of `retry!` on microcontrollers, against a hand-written loop, measured in one run.
+#
+# Builds the probe firmware in benches/size/ (opt-level "s", LTO, panic = "abort") with zero,
+# one and two call sites, for a Cortex-M0 and a Cortex-M4F, and prints the `.text` bytes of the
+# first call site (the crate's whole cost), of a further call site, and the same for the
+# hand-written baseline. Fails if a soft-float routine is linked, if a panic path survives
+# (the probe's panic handler calls an undefined symbol, so the link itself fails), or if the
+# budget is exceeded: first site within 1.25x of the baseline, a further site at most 64 bytes
+# on thumbv7em.
+#
+# Usage: benches/size.sh            (from the repository root or anywhere)
+set -euo pipefail
+cd "$(dirname "$0")/size"
+
+TARGETS=(thumbv7em-none-eabihf thumbv6m-none-eabi)
+VARIANTS=(none retry-1 retry-2 baseline-1 baseline-2)
+
+rustup component add llvm-tools >/dev/null 2>&1 || rustup component add llvm-tools-preview
+bin_dir="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
+llvm_size="$bin_dir/llvm-size"
+llvm_nm="$bin_dir/llvm-nm"
+
+status=0
+declare -A text
+
+for target in "${TARGETS[@]}"; do
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+    for variant in "${VARIANTS[@]}"; do
+        features=()
+        [ "$variant" != none ] && features=(--features "$variant")
+        dir="target/variants/$variant"
+        if ! log=$(cargo build --quiet --release --target "$target" --target-dir "$dir" "${features[@]}" 2>&1); then
+            echo "$log" >&2
+            if grep -q a_panic_path_survived <<<"$log"; then
+                echo "error: a panic path survives in '$variant' on $target" >&2
+            fi
+            exit 1
+        fi
+        elf="$dir/$target/release/stamina-size-probe"
+        text[$target.$variant]=$("$llvm_size" -A "$elf" | awk '$1 == ".text" { print $2 }')
+        if floats=$("$llvm_nm" "$elf" | grep -E '__aeabi_[fd]|__[a-z]+[sd]f[23]\b'); then
+            echo "error: soft-float routines in '$variant' on $target:" >&2
+            echo "$floats" >&2
+            status=1
+        fi
+    done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+
+printf '\n%-24s %14s %14s\n' "bytes of .text" "thumbv7em" "thumbv6m"
+row() {
+    local label=$1 expr=$2
+    printf '%-24s' "$label"
+    for target in "${TARGETS[@]}"; do
+        local n0=${text[$target.none]}
+        local r1=${text[$target.retry-1]} r2=${text[$target.retry-2]}
+        local b1=${text[$target.baseline-1]} b2=${text[$target.baseline-2]}
+        # shellcheck disable=SC2034
+        local first=$((r1 - n0)) further=$((r2 - r1)) base_first=$((b1 - n0)) base_further=$((b2 - b1))
+        printf ' %14s' "$(eval "echo $expr")"
+    done
+    printf '\n'
+}
+row "retry! first site" '$first'
+row "retry! further site" '$further'
+row "hand-written first" '$base_first'
+row "hand-written further" '$base_further'
+row "first site / baseline" '$(ratio $first $base_first)'
+echo "soft-float routines: none; panic paths: none (the probe links without its panic symbol)"
+[ "$status" -eq 0 ] || exit "$status"
+
+# The budget.
+v7=thumbv7em-none-eabihf
+for target in "${TARGETS[@]}"; do
+    first=$((text[$target.retry-1] - text[$target.none]))
+    base=$((text[$target.baseline-1] - text[$target.none]))
+    if [ $((first * 100)) -gt $((base * 125)) ]; then
+        echo "over budget: first call site on $target is $first bytes, above 1.25x the baseline's $base" >&2
+        status=1
+    fi
+done
+further=$((text[$v7.retry-2] - text[$v7.retry-1]))
+if [ "$further" -gt 64 ]; then
+    echo "over budget: a further call site on $v7 is $further bytes, above 64" >&2
+    status=1
+fi
+exit "$status"
