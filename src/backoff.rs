@@ -600,7 +600,9 @@ const fn factor_of(num: u32, den: u32) -> u32 {
     if exact > u32::MAX as u64 {
         u32::MAX
     } else if exact > ONE as u64 {
-        exact as u32
+        #[allow(clippy::cast_possible_truncation)] // below u32::MAX, checked above
+        let factor = exact as u32;
+        factor
     } else {
         ONE
     }

@@ -9,7 +9,12 @@
 #![no_std]
 #![no_main]
 #![allow(dead_code)] // each build uses some of the loops
-#![allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+#![allow(clippy::empty_loop)] // never run: the end of the program is a place to stop
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
@@ -114,7 +119,10 @@ const TIMEOUT_US: u64 = 45_000_000;
 static ACTIVE: AtomicBool = AtomicBool::new(true);
 
 /// The honest hand-written loop: integer microseconds, no division, no panic.
-fn hand_written(mut op: impl FnMut() -> Result<i32, i32>, retry: impl Fn(&i32) -> bool) -> Result<i32, i32> {
+fn hand_written(
+    mut op: impl FnMut() -> Result<i32, i32>,
+    retry: impl Fn(&i32) -> bool,
+) -> Result<i32, i32> {
     let mut tries = 0u32;
     let mut base = INITIAL_US;
     let mut start = 0u64;
@@ -146,13 +154,25 @@ fn hand_written(mut op: impl FnMut() -> Result<i32, i32>, retry: impl Fn(&i32) -
 pub extern "C" fn _start() -> ! {
     #[cfg(feature = "retry-1")]
     hw::out(
-        stamina::retry!(on = |e: &i32| *e == -1, backoff = SENSOR, clock = Timer, rng = HwRng, read_a())
-            .unwrap_or(0),
+        stamina::retry!(
+            on = |e: &i32| *e == -1,
+            backoff = SENSOR,
+            clock = Timer,
+            rng = HwRng,
+            read_a()
+        )
+        .unwrap_or(0),
     );
     #[cfg(feature = "retry-2")]
     hw::out(
-        stamina::retry!(on = |e: &i32| *e == -2, backoff = SENSOR, clock = Timer, rng = HwRng, read_b())
-            .unwrap_or(0),
+        stamina::retry!(
+            on = |e: &i32| *e == -2,
+            backoff = SENSOR,
+            clock = Timer,
+            rng = HwRng,
+            read_b()
+        )
+        .unwrap_or(0),
     );
     #[cfg(feature = "baseline-1")]
     hw::out(hand_written(read_a, |e| *e == -1).unwrap_or(0));
