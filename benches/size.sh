@@ -4,17 +4,19 @@
 # Builds the probe firmware in benches/size/ (opt-level "s", LTO, panic = "abort") with zero,
 # one and two call sites, for a Cortex-M0 and a Cortex-M4F, and prints the `.text` bytes of the
 # first call site (the crate's whole cost), of a further call site, and the same for the
-# hand-written baseline. Fails if a soft-float routine is linked, if a panic path survives
-# (the probe's panic handler calls an undefined symbol, so the link itself fails), or if the
-# budget is exceeded: first site within 1.25x of the baseline, a further site at most 64 bytes
-# on thumbv7em.
+# hand-written baseline. Fails if a soft-float routine is linked or if a panic path survives
+# (the probe's panic handler calls an undefined symbol, so the link itself fails). It also
+# checks the budget (first site within 1.25x of the baseline, a further site at most 64 bytes
+# on thumbv7em) and says whether it is met; with --enforce-budget, missing it fails too.
 #
-# Usage: benches/size.sh            (from the repository root or anywhere)
+# Usage: benches/size.sh [--enforce-budget]     (from the repository root or anywhere)
 set -euo pipefail
+enforce_budget=false
+[ "${1:-}" = --enforce-budget ] && enforce_budget=true
 cd "$(dirname "$0")/size"
 
 TARGETS=(thumbv7em-none-eabihf thumbv6m-none-eabi)
-VARIANTS=(none retry-1 retry-2 baseline-1 baseline-2)
+VARIANTS=(none retry-1 retry-2 retry-2-mixed baseline-1 baseline-2)
 
 rustup component add llvm-tools >/dev/null 2>&1 || rustup component add llvm-tools-preview
 bin_dir="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
@@ -55,16 +57,18 @@ row() {
     printf '%-24s' "$label"
     for target in "${TARGETS[@]}"; do
         local n0=${text[$target.none]}
-        local r1=${text[$target.retry-1]} r2=${text[$target.retry-2]}
+        local r1=${text[$target.retry-1]} r2=${text[$target.retry-2]} rm=${text[$target.retry-2-mixed]}
         local b1=${text[$target.baseline-1]} b2=${text[$target.baseline-2]}
         # shellcheck disable=SC2034
-        local first=$((r1 - n0)) further=$((r2 - r1)) base_first=$((b1 - n0)) base_further=$((b2 - b1))
+        local first=$((r1 - n0)) further=$((r2 - r1)) mixed=$((rm - r1))
+        local base_first=$((b1 - n0)) base_further=$((b2 - b1))
         printf ' %14s' "$(eval "echo $expr")"
     done
     printf '\n'
 }
 row "retry! first site" '$first'
 row "retry! further site" '$further'
+row "  on another schedule" '$mixed'
 row "hand-written first" '$base_first'
 row "hand-written further" '$base_further'
 row "first site / baseline" '$(ratio $first $base_first)'
@@ -73,17 +77,21 @@ echo "soft-float routines: none; panic paths: none (the probe links without its 
 
 # The budget.
 v7=thumbv7em-none-eabihf
+budget=0
 for target in "${TARGETS[@]}"; do
     first=$((text[$target.retry-1] - text[$target.none]))
     base=$((text[$target.baseline-1] - text[$target.none]))
     if [ $((first * 100)) -gt $((base * 125)) ]; then
-        echo "over budget: first call site on $target is $first bytes, above 1.25x the baseline's $base" >&2
-        status=1
+        echo "budget NOT met: first call site on $target is $first bytes, above 1.25x the baseline's $base"
+        budget=1
     fi
 done
 further=$((text[$v7.retry-2] - text[$v7.retry-1]))
 if [ "$further" -gt 64 ]; then
-    echo "over budget: a further call site on $v7 is $further bytes, above 64" >&2
-    status=1
+    echo "budget NOT met: a further call site on $v7 is $further bytes, above 64"
+    budget=1
 fi
-exit "$status"
+[ "$budget" -eq 0 ] && echo "budget met"
+if $enforce_budget && [ "$budget" -ne 0 ]; then
+    exit 1
+fi

@@ -52,8 +52,12 @@ impl Decision {
             Decision::Retry => Some(BACK_OFF),
             Decision::RetryAfter(wait) => {
                 let us = crate::micros::from_duration(wait);
-                // `BACK_OFF - 1` µs is 584,000 years: the deadline clamps it anyway.
-                Some(if us < BACK_OFF { us } else { BACK_OFF - 1 })
+                // Cut to the longest wait (292,000 years); the deadline clamps it anyway.
+                Some(if us < crate::retrying::MAX_WAIT {
+                    us
+                } else {
+                    crate::retrying::MAX_WAIT
+                })
             }
         }
     }

@@ -234,7 +234,7 @@ impl Progress {
         match decision.wait_us() {
             None => Step::GiveUp,
             Some(wait) => match self.step(backoff.view(), now_us, wait, rng) {
-                GIVE_UP => Step::GiveUp,
+                wait if wait > MAX_WAIT => Step::GiveUp,
                 wait => Step::RetryAfter(wait),
             },
         }
@@ -311,8 +311,7 @@ impl Progress {
             0 => self.base_us,
             bound => schedule.cap(self.base_us.saturating_add(scale(bound, rng.next_u32()))),
         };
-        // Keep `GIVE_UP` for giving up: a wait of 584,000 years is one µs shorter.
-        let wait = wait.min(GIVE_UP - 1);
+        let wait = wait.min(MAX_WAIT);
         if wait > remaining {
             GIVE_UP
         } else {
@@ -322,8 +321,12 @@ impl Progress {
 }
 
 /// [`Progress::step`]'s answer when the loop must give up. Never a wait: waits are at most
-/// `u64::MAX - 1` µs.
+/// [`MAX_WAIT`], so a call site tells the two apart by one bit.
 pub(crate) const GIVE_UP: u64 = u64::MAX;
+
+/// The longest wait the state machine hands out: `i64::MAX` µs, 292,000 years. Longer ones
+/// (from a `Duration::MAX` configuration) are cut to it.
+pub(crate) const MAX_WAIT: u64 = i64::MAX as u64;
 
 /// The step of the macros' loops, out of line: at the first failure it starts the loop's
 /// progress, then it takes the step. One copy serves every call site of a program: each passes
@@ -343,6 +346,9 @@ pub(crate) fn failed_at_site(
         Some(progress) => progress,
         None => state.insert(Progress::started(now_us, View { waits, rules }.attempts())),
     };
+    // Without this, the optimiser writes a second copy of the step for the first failure,
+    // where it knows the progress; one copy is smaller, and a retry is never hot.
+    let progress = core::hint::black_box(progress);
     progress.step(View { waits, rules }, now_us, wait, rng)
 }
 

@@ -197,13 +197,13 @@ fn extreme_configuration_saturates() {
     assert_eq!(b.max_total_wait(), us(u64::MAX));
     let mut r = Retrying::new(b);
     for now in [0, u64::MAX, 0] {
-        // The longest wait the state machine hands out is `u64::MAX - 1` µs (584,542 years).
+        // The longest wait the state machine hands out is `i64::MAX` µs (292,000 years).
         assert_eq!(
             r.failed(now, Decision::Retry, &mut FastRng::new(1)),
-            Step::RetryAfter(u64::MAX - 1)
+            Step::RetryAfter(i64::MAX as u64)
         );
     }
-    assert_eq!(r.waited(), us(u64::MAX));
+    assert_eq!(r.waited(), us(u64::MAX), "3 x i64::MAX saturates");
 
     let tiny = Backoff::<0>::exponential().wait_max(Duration::ZERO);
     assert_eq!(tiny.wait(1), Duration::ZERO);

@@ -174,6 +174,16 @@ pub extern "C" fn _start() -> ! {
         )
         .unwrap_or(0),
     );
+    #[cfg(feature = "retry-2-mixed")]
+    hw::out(
+        stamina::retry!(
+            on = |e: &i32| *e == -2,
+            clock = Timer,
+            rng = HwRng,
+            read_b()
+        )
+        .unwrap_or(0),
+    );
     #[cfg(feature = "baseline-1")]
     hw::out(hand_written(read_a, |e| *e == -1).unwrap_or(0));
     #[cfg(feature = "baseline-2")]
