@@ -14,6 +14,9 @@ use embassy_time::{Duration, Instant, Timer, TICK_HZ};
 /// overflowing. At the default 1 MHz tick the conversions are free; a 32.768 kHz tick waits in
 /// steps of 30.5 µs.
 ///
+/// Inside an embassy task, use `retry_async!`: `retry!`'s busy wait holds the executor, and no
+/// other task runs until it ends.
+///
 /// # Examples
 ///
 /// ```no_run

@@ -32,8 +32,8 @@
 /// | `wait_initial`, `wait_max`, `wait_jitter` | `Duration` | 100 ms, 5 s, 1 s |
 /// | `wait_exp_base` | `u32`, or a `(num, den)` ratio such as `(3, 2)` | 2 |
 /// | `backoff` | a [`Backoff`](crate::Backoff) that the keys above then adjust | `Backoff::new()` |
-/// | `clock` | a [`Clock`](crate::Clock) | [`StdClock`](crate::StdClock) with `std` |
-/// | `rng` | an [`Rng`](crate::Rng) | [`StdRng`](crate::StdRng) with `std` |
+/// | `clock` | a [`Clock`](crate::Clock) | `StdClock` with `std`, else `EmbassyClock` with `embassy-time` |
+/// | `rng` | an [`Rng`](crate::Rng) | `StdRng` with `std`, else [`GlobalRng`](crate::GlobalRng) |
 /// | `on_retry` | `\|d: &RetryDetails<'_, E>\| { ... }`, called before each wait | none |
 /// | `name` | `&'static str` naming the call site for hooks | module path and operation text |
 ///
@@ -50,9 +50,11 @@
 /// takes `&mut self`) does not compile. Borrow disjoint fields instead (`self.bus.read()`), or
 /// move the timer out of the struct for the call.
 ///
-/// Without `std`, `clock` and `rng` have no default and leaving them out is a compile error.
-/// Features unify across a build, so a `no_std` library that relies on that error to keep off
-/// `std` should not: pass `clock` and `rng` explicitly there.
+/// Without `std` nor `embassy-time`, `clock` has no default and leaving it out is a compile
+/// error; without `std`, `rng` defaults to the program-wide [`GlobalRng`](crate::GlobalRng),
+/// which firmware seeds at boot with [`seed_jitter`](crate::seed_jitter). Features unify across
+/// a build, so a `no_std` library should pass `clock` and `rng` explicitly rather than rely on
+/// a default that another crate's features may change.
 ///
 /// # Equivalent to
 ///
@@ -133,7 +135,8 @@ macro_rules! retry {
 /// sleep between tries: [`retry!`] for `async` code.
 ///
 /// The same keys and forms as [`retry!`]; `OPERATION` may use `.await`, and `clock` is an
-/// [`AsyncClock`](crate::AsyncClock) (there is no default async clock yet: pass one). Must be
+/// [`AsyncClock`](crate::AsyncClock): `EmbassyClock` by default with the `embassy-time`
+/// feature, none otherwise (pass one). Must be
 /// used inside an `async` block or function. A lock or borrow taken in the operation is
 /// released before the wait, so the future is `Send` whenever the operation's is.
 ///
