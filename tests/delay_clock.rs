@@ -4,6 +4,9 @@
 // Tests run on the current toolchain; only the library keeps to the MSRV.
 #![allow(clippy::incompatible_msrv)]
 
+/// With `defmt` on, every test binary needs a global logger: the shared one drops the lines.
+mod common;
+
 use std::cell::Cell;
 use std::time::Duration;
 

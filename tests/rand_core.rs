@@ -7,6 +7,9 @@
     feature = "rand_core_010"
 ))]
 
+/// With `defmt` on, every test binary needs a global logger: the shared one drops the lines.
+mod common;
+
 use std::time::Duration;
 
 use stamina::testing::ManualClock;

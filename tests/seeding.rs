@@ -5,6 +5,9 @@
 
 #![cfg(feature = "std")]
 
+/// With `defmt` on, every test binary needs a global logger: the shared one drops the lines.
+mod common;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
