@@ -100,9 +100,8 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
     Some(arg.ratio())
 }
 
-/// One failed try: decides, reports the retry to the hook, and answers the wait in µs, or
-/// `None` to give up. Shared by the blocking and async loops.
-/// A failure at a call site: asks `on`, takes the shared step, tells the hook. Inlined at the
+/// One failed try at a call site: asks `on`, takes the shared step, tells the hook, and answers
+/// the wait in µs, or `None` to give up. Shared by the blocking and async loops. Inlined at the
 /// site, it keeps there only what is generic; the step itself is out of line and shared.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -149,6 +148,7 @@ pub fn failed<const N: usize, E, M>(
     Some(wait_us)
 }
 
+/// Reads a blocking clock (named so that an async clock given to `retry!` fails clearly).
 #[inline]
 pub fn now<C: Clock>(clock: &mut C) -> u64 {
     clock.now_us()

@@ -158,8 +158,9 @@ impl<D: embedded_hal::delay::DelayNs, N: TimeSource> Clock for DelayClock<D, N> 
     fn sleep_us(&mut self, us: u64) {
         let mut left = us;
         while left > 0 {
-            self.delay.delay_us(chunk(left));
-            left -= u64::from(chunk(left));
+            let step = chunk(left);
+            self.delay.delay_us(step);
+            left -= u64::from(step);
         }
         self.now.slept(us);
     }
@@ -174,8 +175,9 @@ impl<D: embedded_hal_async::delay::DelayNs, N: TimeSource> crate::AsyncClock for
     async fn sleep_us(&mut self, us: u64) {
         let mut left = us;
         while left > 0 {
-            self.delay.delay_us(chunk(left)).await;
-            left -= u64::from(chunk(left));
+            let step = chunk(left);
+            self.delay.delay_us(step).await;
+            left -= u64::from(step);
         }
         self.now.slept(us);
     }

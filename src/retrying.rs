@@ -90,7 +90,7 @@ pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
 pub struct Progress {
     /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
     attempts: u32,
-    /// `false` in testing mode: no waits, no timeout.
+    /// `false` in testing mode and when inactive: no waits, no timeout.
     sleeps: bool,
     /// Failed tries so far.
     failures: u32,
