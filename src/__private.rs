@@ -107,6 +107,7 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
 #[allow(clippy::too_many_arguments)]
 pub fn failed<const N: usize, E, M>(
     state: &mut Option<Progress>,
+    waited_us: &mut u64,
     backoff: &Backoff<N>,
     now_us: u64,
     error: &E,
@@ -116,10 +117,7 @@ pub fn failed<const N: usize, E, M>(
     name: &'static str,
 ) -> Option<u64> {
     let decision = on.decide(error).wait_us()?;
-    let waited_so_far = match state {
-        Some(progress) => progress.waited(),
-        None => Duration::ZERO,
-    };
+    let waited_so_far = micros::to_duration(*waited_us);
     let schedule = backoff.view();
     let wait_us =
         retrying::failed_at_site(state, schedule.waits, schedule.rules, now_us, decision, rng);
@@ -127,6 +125,8 @@ pub fn failed<const N: usize, E, M>(
     if wait_us > retrying::MAX_WAIT {
         return None;
     }
+    // Kept here rather than in the shared step: a call site that reports nothing drops it.
+    *waited_us = waited_us.saturating_add(wait_us);
     let retry_num = match state {
         Some(progress) => progress.failures(),
         None => 0,

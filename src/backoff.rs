@@ -105,15 +105,19 @@ pub(crate) struct View<'a> {
 }
 
 impl View<'_> {
-    /// Jitter-free wait in µs after failed try `n` (`n >= 1`), given `previous`, the one after
-    /// try `n - 1`: constant time, what the state machine uses.
-    pub(crate) const fn next_base_us(&self, n: u32, previous: u64) -> u64 {
+    /// Jitter-free wait in µs after the first failed try.
+    pub(crate) const fn first_base_us(&self) -> u64 {
+        self.base_at(0, 0)
+    }
+
+    /// Jitter-free wait in µs after failed try `n + 1` (`n >= 1`), given `previous`, the one
+    /// after try `n`: constant time, what the state machine uses.
+    pub(crate) const fn following_base_us(&self, n: u32, previous: u64) -> u64 {
         match self.rules.shape {
             // The table caches `wait(n)`; a step needs only the previous wait, and skipping the
             // table keeps the shared step code small.
-            Shape::Exponential { initial } if n <= 1 => self.cap(initial),
             Shape::Exponential { .. } => self.grow(previous),
-            Shape::List => self.base_at(n.saturating_sub(1) as usize, previous),
+            Shape::List => self.base_at(n as usize, previous),
         }
     }
 
@@ -453,7 +457,11 @@ impl<const N: usize> Backoff<N> {
             let waits = self.rules.attempts - 1;
             let (mut total, mut base, mut n) = (0u64, 0u64, 1u32);
             while n <= waits {
-                let next = view.next_base_us(n, base);
+                let next = if n == 1 {
+                    view.first_base_us()
+                } else {
+                    view.following_base_us(n - 1, base)
+                };
                 let each = view.cap(next.saturating_add(self.rules.jitter));
                 if n as usize > N + 1 && next == base {
                     // Settled: every remaining wait is the same.

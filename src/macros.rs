@@ -313,6 +313,7 @@ macro_rules! __retry_loop {
         )] [] [] $($key = $value)*);
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
         let mut __progress = $crate::__private::None;
+        let mut __waited_us = 0u64;
         loop {
             $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
             #[allow(unused_labels)]
@@ -324,7 +325,7 @@ macro_rules! __retry_loop {
                 };
                 let __now = $crate::__retry_mode!($mode now __clock);
                 let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
-                match $crate::__private::failed(&mut __progress, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
+                match $crate::__private::failed(&mut __progress, &mut __waited_us, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
                     $crate::__private::Some(__wait) => __wait,
                     $crate::__private::None => break $crate::__private::Err(__error),
                 }

@@ -79,6 +79,7 @@ pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
     progress: Progress,
     retries: u32,
+    waited_us: u64,
 }
 
 /// What a loop has done so far, without its schedule: the state the macros keep (they read the
@@ -94,10 +95,9 @@ pub struct Progress {
     sleeps: bool,
     /// Failed tries so far.
     failures: u32,
-    /// The jitter-free wait after the latest failure, from which the next one grows.
+    /// The jitter-free wait that follows the next failure (`0` before the first one).
     base_us: u64,
     first_failure_us: u64,
-    waited_us: u64,
 }
 
 impl<const N: usize> Retrying<N> {
@@ -115,6 +115,7 @@ impl<const N: usize> Retrying<N> {
             backoff,
             progress: Progress::NEW,
             retries: 0,
+            waited_us: 0,
         }
     }
 
@@ -138,8 +139,9 @@ impl<const N: usize> Retrying<N> {
     #[inline]
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
         let step = self.progress.failed(&self.backoff, now_us, decision, rng);
-        if let Step::RetryAfter(_) = step {
+        if let Step::RetryAfter(wait) = step {
             self.retries = self.retries.saturating_add(1);
+            self.waited_us = self.waited_us.saturating_add(wait);
         }
         step
     }
@@ -182,7 +184,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     pub const fn waited(&self) -> Duration {
-        self.progress.waited()
+        micros::to_duration(self.waited_us)
     }
 
     /// The upcoming try: its number and the jitter-free wait that follows it if it fails.
@@ -216,7 +218,6 @@ impl Progress {
         failures: 0,
         base_us: 0,
         first_failure_us: 0,
-        waited_us: 0,
     };
 
     /// [`Retrying::failed`] on a schedule kept elsewhere.
@@ -229,7 +230,7 @@ impl Progress {
         rng: &mut impl Rng,
     ) -> Step {
         if self.failures == 0 {
-            *self = Self::started(now_us, backoff.view().attempts());
+            *self = Self::started(now_us, backoff.view());
         }
         match decision.wait_us() {
             None => Step::GiveUp,
@@ -242,8 +243,11 @@ impl Progress {
 
     /// [`Retrying::attempt`] on a schedule kept elsewhere.
     pub const fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
-        let num = self.failures.saturating_add(1);
-        Attempt::from_parts(num, backoff.view().next_base_us(num, self.base_us))
+        let base_us = match self.failures {
+            0 => backoff.view().first_base_us(),
+            _ => self.base_us,
+        };
+        Attempt::from_parts(self.failures.saturating_add(1), base_us)
     }
 
     /// Failed tries so far: in a retry loop's hook, the number of the retry being scheduled.
@@ -254,19 +258,15 @@ impl Progress {
     /// The progress of a loop whose first try just failed, at `now_us`: the global switch is
     /// read now, once for the whole loop.
     #[inline]
-    fn started(now_us: u64, attempts: u32) -> Self {
-        let (attempts, sleeps) = limits(attempts);
+    fn started(now_us: u64, schedule: View<'_>) -> Self {
+        let (attempts, sleeps) = limits(schedule.attempts());
         Self {
             attempts,
             sleeps,
+            base_us: schedule.first_base_us(),
             first_failure_us: now_us,
             ..Self::NEW
         }
-    }
-
-    /// The total of the waits scheduled so far.
-    pub const fn waited(&self) -> Duration {
-        micros::to_duration(self.waited_us)
     }
 
     /// The step every retry loop shares: try number `failures + 1` failed at `now_us`, and the
@@ -276,16 +276,20 @@ impl Progress {
     #[inline]
     fn step(&mut self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
         self.failures = self.failures.saturating_add(1);
-        self.base_us = schedule.next_base_us(self.failures, self.base_us);
-        let wait = self.next_wait(schedule, now_us, wait, rng);
-        if wait != GIVE_UP {
-            self.waited_us = self.waited_us.saturating_add(wait);
-        }
-        wait
+        let base_us = self.base_us;
+        self.base_us = schedule.following_base_us(self.failures, base_us);
+        self.next_wait(schedule, base_us, now_us, wait, rng)
     }
 
     #[inline]
-    fn next_wait(&self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
+    fn next_wait(
+        &self,
+        schedule: View<'_>,
+        base_us: u64,
+        now_us: u64,
+        wait: u64,
+        rng: &mut dyn Rng,
+    ) -> u64 {
         // `attempts == 0` is unlimited: the timeout alone bounds the loop.
         if self.attempts != 0 && self.failures >= self.attempts {
             return GIVE_UP;
@@ -308,8 +312,8 @@ impl Progress {
             return wait.min(remaining);
         }
         let wait = match schedule.jitter_us() {
-            0 => self.base_us,
-            bound => schedule.cap(self.base_us.saturating_add(scale(bound, rng.next_u32()))),
+            0 => base_us,
+            bound => schedule.cap(base_us.saturating_add(scale(bound, rng.next_u32()))),
         };
         let wait = wait.min(MAX_WAIT);
         if wait > remaining {
@@ -344,7 +348,7 @@ pub(crate) fn failed_at_site(
 ) -> u64 {
     let progress = match state {
         Some(progress) => progress,
-        None => state.insert(Progress::started(now_us, View { waits, rules }.attempts())),
+        None => state.insert(Progress::started(now_us, View { waits, rules })),
     };
     // Without this, the optimiser writes a second copy of the step for the first failure,
     // where it knows the progress; one copy is smaller, and a retry is never hot.
