@@ -9,9 +9,12 @@ pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 pub use core::{compile_error, concat, module_path, stringify};
 
+use core::fmt::Debug;
 use core::time::Duration;
 
-use crate::{micros, retrying, AsyncClock, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng};
+pub use crate::report::Guards;
+use crate::{micros, report, retrying};
+use crate::{AsyncClock, AttemptTimedOut, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng};
 
 /// The default schedule, as a constant: evaluated at compile time, never in the loop.
 pub const DEFAULT_BACKOFF: Backoff = Backoff::new();
@@ -100,9 +103,10 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
     Some(arg.ratio())
 }
 
-/// One failed try at a call site: asks `on`, takes the shared step, tells the hook, and answers
-/// the wait in µs, or `None` to give up. Shared by the blocking and async loops. Inlined at the
-/// site, it keeps there only what is generic; the step itself is out of line and shared.
+/// One failed try at a call site: asks `on`, takes the shared step, draws from the budget,
+/// reports the retry, and answers the wait in µs with the hooks' guards, or `None` to give
+/// up. Shared by the blocking and async loops. Inlined at the site, it keeps there only what
+/// is generic; the step itself is out of line and shared.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub fn failed<const N: usize, E, M>(
@@ -111,41 +115,216 @@ pub fn failed<const N: usize, E, M>(
     backoff: &Backoff<N>,
     now_us: u64,
     error: &E,
+    described: &dyn Debug,
     on: &mut impl RetryOn<E, M>,
     rng: &mut impl Rng,
     hook: &mut impl Hook<E>,
     name: &'static str,
-) -> Option<u64> {
+    budget: &impl BudgetKey,
+    nesting: &impl Nesting,
+) -> Option<(u64, Guards)> {
     let decision = on.decide(error).wait_us()?;
-    let waited_so_far = micros::to_duration(*waited_us);
+    if nesting.enclosed() {
+        return None;
+    }
     let schedule = backoff.view();
     let wait_us =
         retrying::failed_at_site(state, schedule.waits, schedule.rules, now_us, decision, rng);
     // One bit tells a wait from giving up: cheaper at every call site than a comparison.
-    if wait_us > retrying::MAX_WAIT {
+    if wait_us > retrying::MAX_WAIT || !budget.withdraw() {
         return None;
     }
+    let waited_so_far = micros::to_duration(*waited_us);
     // Kept here rather than in the shared step: a call site that reports nothing drops it.
     *waited_us = waited_us.saturating_add(wait_us);
     let retry_num = match state {
         Some(progress) => progress.failures(),
         None => 0,
     };
-    #[cfg(feature = "defmt")]
-    defmt::warn!(
-        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
-        name,
-        retry_num,
-        wait_us
-    );
-    hook.call(&RetryDetails {
+    let details = RetryDetails {
         name,
         retry_num,
         wait_for: micros::to_duration(wait_us),
         waited_so_far,
         error,
+        error_type: core::any::type_name::<E>(),
+    };
+    hook.call(&details);
+    let guards = report::retry_scheduled(&RetryDetails {
+        name,
+        retry_num,
+        wait_for: details.wait_for,
+        waited_so_far,
+        error: described,
+        error_type: details.error_type,
     });
-    Some(wait_us)
+    Some((wait_us, guards))
+}
+
+/// The error as `dyn Debug` when its type is `Debug`, else a placeholder: picked by method
+/// resolution at the call site (`(&Described(&e)).described()` with both traits in scope),
+/// where the type is known, so reporting never asks the error type for a bound.
+#[allow(missing_debug_implementations)] // a wrapper for method resolution only
+pub struct Described<'a, T>(pub &'a T);
+
+pub trait ViaDebug<'a> {
+    fn described(&self) -> &'a dyn Debug;
+}
+
+impl<'a, T: Debug> ViaDebug<'a> for Described<'a, T> {
+    #[inline(always)]
+    fn described(&self) -> &'a dyn Debug {
+        self.0
+    }
+}
+
+pub trait ViaPlaceholder<'a> {
+    fn described(&self) -> &'a dyn Debug;
+}
+
+impl<'a, T> ViaPlaceholder<'a> for &Described<'a, T> {
+    #[inline(always)]
+    fn described(&self) -> &'a dyn Debug {
+        &NotDebug
+    }
+}
+
+/// How an error whose type is not `Debug` shows in reports (`error_type` names the type).
+struct NotDebug;
+
+impl Debug for NotDebug {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<error type without Debug>")
+    }
+}
+
+/// The `budget` key: every scheduled retry withdraws, every success deposits.
+pub trait BudgetKey {
+    fn withdraw(&self) -> bool;
+    fn deposit(&self);
+}
+
+/// No `budget` key.
+#[derive(Debug)]
+pub struct NoBudget;
+
+impl BudgetKey for NoBudget {
+    #[inline(always)]
+    fn withdraw(&self) -> bool {
+        true
+    }
+    #[inline(always)]
+    fn deposit(&self) {}
+}
+
+#[cfg(target_has_atomic = "32")]
+impl BudgetKey for &crate::Budget {
+    #[inline]
+    fn withdraw(&self) -> bool {
+        self.try_withdraw()
+    }
+    #[inline]
+    fn deposit(&self) {
+        let _ = crate::Budget::deposit(self);
+    }
+}
+
+/// Takes `budget = &B` (a `&Budget`, or a `&Arc<Budget>` through deref).
+#[cfg(target_has_atomic = "32")]
+#[inline(always)]
+pub fn budget(budget: &crate::Budget) -> &crate::Budget {
+    budget
+}
+
+/// The `flatten` key: whether an enclosing loop makes this one try once.
+pub trait Nesting {
+    fn enclosed(&self) -> bool;
+}
+
+/// No `flatten` key.
+#[derive(Debug)]
+pub struct NotFlattened;
+
+impl Nesting for NotFlattened {
+    #[inline(always)]
+    fn enclosed(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(feature = "std")]
+pub use crate::nesting::{flatten, Flattened};
+
+/// `flatten` in `retry!`.
+#[cfg(feature = "std")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __flatten_sync {
+    ($value:expr) => {
+        $crate::__private::flatten($value)
+    };
+}
+
+/// `flatten` in `retry!` without `std`.
+#[cfg(not(feature = "std"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __flatten_sync {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` needs the `std` feature (it counts nesting in a thread-local)"
+        )
+    };
+}
+
+/// `flatten` in `retry_async!`: a thread-local depth does not follow a task.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __flatten_async {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` works with the blocking `retry!` only (it counts nesting per thread, and a task moves between threads): in async code, pass `attempts = 1` to the inner calls while an outer loop retries"
+        )
+    };
+}
+
+/// For doctests: an `AttemptTimedOut` of `us` µs.
+pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
+    AttemptTimedOut::after_us(us)
+}
+
+/// The per-attempt timeout of `retry_async!`, in µs.
+#[inline]
+pub fn attempt_timeout_us(timeout: Duration) -> u64 {
+    micros::from_duration(timeout)
+}
+
+/// Runs one attempt against the clock: the attempt's result, or `AttemptTimedOut` turned into
+/// the error type if the clock's sleep ends first. The attempt is polled first, so an attempt
+/// that is ready at once always wins.
+pub async fn race<T, E, C>(
+    attempt: impl core::future::Future<Output = Result<T, E>>,
+    clock: &mut C,
+    timeout_us: u64,
+) -> Result<T, E>
+where
+    C: AsyncClock,
+    E: From<AttemptTimedOut>,
+{
+    use core::future::Future;
+    use core::task::Poll;
+    let mut attempt = core::pin::pin!(attempt);
+    let mut sleep = core::pin::pin!(clock.sleep_us(timeout_us));
+    core::future::poll_fn(|cx| {
+        if let Poll::Ready(result) = attempt.as_mut().poll(cx) {
+            return Poll::Ready(result);
+        }
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(E::from(AttemptTimedOut::after_us(timeout_us)))),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
 }
 
 /// Reads a blocking clock (named so that an async clock given to `retry!` fails clearly).

@@ -25,7 +25,7 @@ use core::time::Duration;
 #[derive(Debug)]
 #[non_exhaustive]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct RetryDetails<'a, E> {
+pub struct RetryDetails<'a, E: ?Sized> {
     /// The call site: `name = "..."` if given, else the module path and the operation's text.
     pub name: &'static str,
     /// Which retry this is: 1 for the retry after the first failure.
@@ -36,13 +36,15 @@ pub struct RetryDetails<'a, E> {
     pub waited_so_far: Duration,
     /// The error that caused the retry.
     pub error: &'a E,
+    /// The error's type, as `core::any::type_name` spells it.
+    pub error_type: &'static str,
 }
 
 // Not derived: a derive would ask `E: Clone`, but only a reference to `E` is copied.
-impl<E> Clone for RetryDetails<'_, E> {
+impl<E: ?Sized> Clone for RetryDetails<'_, E> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<E> Copy for RetryDetails<'_, E> {}
+impl<E: ?Sized> Copy for RetryDetails<'_, E> {}

@@ -8,7 +8,10 @@
 extern crate std;
 
 mod attempt;
+mod attempt_timeout;
 mod backoff;
+#[cfg(target_has_atomic = "32")]
+mod budget;
 mod clock;
 mod decision;
 #[cfg(feature = "embedded-hal")]
@@ -17,8 +20,12 @@ mod details;
 #[cfg(feature = "embassy-time")]
 mod embassy;
 mod global_rng;
+#[cfg(feature = "std")]
+mod hooks;
 mod macros;
 mod micros;
+#[cfg(feature = "std")]
+mod nesting;
 mod on;
 #[cfg(any(
     feature = "rand_core_06",
@@ -26,18 +33,24 @@ mod on;
     feature = "rand_core_010"
 ))]
 mod rand_adapters;
+mod report;
 mod retrying;
 mod rng;
 #[cfg(feature = "std")]
 mod std_impls;
 mod switch;
 pub mod testing;
+#[cfg(feature = "tokio")]
+mod tokio_clock;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use attempt::Attempt;
+pub use attempt_timeout::AttemptTimedOut;
 pub use backoff::{Backoff, DEFAULT_TABLE_LEN};
+#[cfg(target_has_atomic = "32")]
+pub use budget::Budget;
 pub use clock::{AsyncClock, Clock};
 pub use decision::Decision;
 #[cfg(feature = "embedded-hal")]
@@ -48,6 +61,9 @@ pub use details::RetryDetails;
 #[cfg_attr(docsrs, doc(cfg(feature = "embassy-time")))]
 pub use embassy::EmbassyClock;
 pub use global_rng::{seed_jitter, GlobalRng};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use hooks::{get_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook};
 pub use on::{IntoDecision, RetryOn};
 #[cfg(feature = "rand_core_010")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_010")))]
@@ -66,3 +82,6 @@ pub use rng::{FastRng, Rng};
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use std_impls::{Kinds, StdClock, StdRng};
 pub use switch::{is_active, is_testing, set_active, set_testing, TestingGuard};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use tokio_clock::TokioClock;

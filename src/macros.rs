@@ -228,6 +228,9 @@ macro_rules! __retry_pick {
     (wait_exp_base $d:tt $w:tt [] wait_exp_base = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_exp_base $d $w $v $($rest)*) };
     (on_retry $d:tt $w:tt [] on_retry = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(on_retry $d $w $v $($rest)*) };
     (name $d:tt $w:tt [] name = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(name $d $w $v $($rest)*) };
+    (budget $d:tt $w:tt [] budget = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(budget $d $w $v $($rest)*) };
+    (flatten $d:tt $w:tt [] flatten = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(flatten $d $w $v $($rest)*) };
+    (attempt_timeout $d:tt $w:tt [] attempt_timeout = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(attempt_timeout $d $w $v $($rest)*) };
     // The key again, after it was found.
     ($key:ident $d:tt $w:tt [$($found:tt)+] $again:ident = $v:tt $($rest:tt)*) => {
         $crate::__retry_duplicate!($key $again $d $w [$($found)+] $($rest)*)
@@ -257,6 +260,9 @@ macro_rules! __retry_duplicate {
     (wait_exp_base wait_exp_base $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_exp_base) };
     (on_retry on_retry $($rest:tt)*) => { $crate::__retry_duplicate!(@error on_retry) };
     (name name $($rest:tt)*) => { $crate::__retry_duplicate!(@error name) };
+    (budget budget $($rest:tt)*) => { $crate::__retry_duplicate!(@error budget) };
+    (flatten flatten $($rest:tt)*) => { $crate::__retry_duplicate!(@error flatten) };
+    (attempt_timeout attempt_timeout $($rest:tt)*) => { $crate::__retry_duplicate!(@error attempt_timeout) };
     (@error $key:ident) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "the key `", $crate::__private::stringify!($key), "` is given twice: give each key once"
@@ -284,13 +290,16 @@ macro_rules! __retry_check_key {
     (wait_exp_base) => {};
     (on_retry) => {};
     (name) => {};
+    (budget) => {};
+    (flatten) => {};
+    (attempt_timeout) => {};
     ($other:ident) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "unknown key `",
             $crate::__private::stringify!($other),
             "`: the keys are ",
             "on, attempts, timeout, backoff, clock, rng, wait_initial, wait_max, wait_jitter, ",
-            "wait_exp_base, on_retry, name"
+            "wait_exp_base, on_retry, name, budget, flatten, attempt_timeout"
         ));
     };
 }
@@ -311,28 +320,72 @@ macro_rules! __retry_loop {
         let __name: &'static str = $crate::__retry_pick!(name [$crate::__private::concat!(
             $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
         )] [] [] $($key = $value)*);
+        let __budget = $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*);
+        let __nesting = $crate::__retry_mode!($mode nesting [$($key = $value)*]);
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
         let mut __progress = $crate::__private::None;
         let mut __waited_us = 0u64;
         loop {
             $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
             #[allow(unused_labels)]
-            let __result = $crate::__private::operation_result('__stamina_operation: { $op });
-            let __wait = {
+            let __result = $crate::__retry_attempt!($mode [$($key = $value)*] __clock [$op]);
+            let (__wait, __guards) = {
                 let __error = match __result {
-                    $crate::__private::Ok(__value) => break $crate::__private::Ok(__value),
+                    $crate::__private::Ok(__value) => {
+                        $crate::__private::BudgetKey::deposit(&__budget);
+                        break $crate::__private::Ok(__value);
+                    }
                     $crate::__private::Err(__error) => __error,
                 };
                 let __now = $crate::__retry_mode!($mode now __clock);
                 let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
-                match $crate::__private::failed(&mut __progress, &mut __waited_us, __schedule, __now, &__error, &mut __on, &mut __rng, &mut __hook, __name) {
-                    $crate::__private::Some(__wait) => __wait,
+                let __described = {
+                    #[allow(unused_imports)]
+                    use $crate::__private::{ViaDebug as _, ViaPlaceholder as _};
+                    (&$crate::__private::Described(&__error)).described()
+                };
+                match $crate::__private::failed(
+                    &mut __progress, &mut __waited_us, __schedule, __now, &__error, __described,
+                    &mut __on, &mut __rng, &mut __hook, __name, &__budget, &__nesting,
+                ) {
+                    $crate::__private::Some(__next) => __next,
                     $crate::__private::None => break $crate::__private::Err(__error),
                 }
             };
             $crate::__retry_mode!($mode sleep __clock __wait);
+            // The hooks' guards end with the wait: dropped here, once.
+            $crate::__private::core::mem::drop(__guards);
         }
     }};
+}
+
+/// One attempt: the operation, or with `attempt_timeout` (async only) the operation raced
+/// against the clock.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_attempt {
+    ($mode:ident [$($pairs:tt)*] $clock:ident $op:tt) => {
+        $crate::__retry_attempt!(@scan $mode $clock $op $($pairs)*)
+    };
+    (@scan async $clock:ident [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
+        $crate::__private::race(
+            async { $crate::__private::operation_result('__stamina_operation: { $op }) },
+            &mut $clock,
+            $crate::__private::attempt_timeout_us($timeout),
+        )
+        .await
+    };
+    (@scan sync $clock:ident $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
+        $crate::__private::compile_error!(
+            "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
+        )
+    };
+    (@scan $mode:ident $clock:ident $op:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_attempt!(@scan $mode $clock $op $($rest)*)
+    };
+    (@scan $mode:ident $clock:ident [$op:expr]) => {
+        $crate::__private::operation_result('__stamina_operation: { $op })
+    };
 }
 
 /// What differs between the plain and the `|attempt|` forms: the latter needs the schedule
@@ -431,6 +484,12 @@ macro_rules! __retry_mode {
     (async sleep $clock:ident $wait:ident) => {
         $crate::__private::sleep_async(&mut $clock, $wait).await
     };
+    (sync nesting [$($pairs:tt)*]) => {
+        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_sync!] [] $($pairs)*)
+    };
+    (async nesting [$($pairs:tt)*]) => {
+        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_async!] [] $($pairs)*)
+    };
 }
 
 // The defaults depend on this crate's features, so they are macros chosen by `cfg` here, where
@@ -476,7 +535,16 @@ macro_rules! __default_clock {
     };
 }
 
-#[cfg(feature = "embassy-time")]
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_async_clock {
+    () => {
+        $crate::TokioClock::new()
+    };
+}
+
+#[cfg(all(not(feature = "tokio"), feature = "embassy-time"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_async_clock {
@@ -485,13 +553,13 @@ macro_rules! __default_async_clock {
     };
 }
 
-#[cfg(not(feature = "embassy-time"))]
+#[cfg(not(any(feature = "tokio", feature = "embassy-time")))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_async_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry_async!` has no default clock without the `embassy-time` feature: pass one with `clock = ...` (any `stamina::AsyncClock`)"
+            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::AsyncClock`)"
         )
     };
 }

@@ -10,7 +10,10 @@
 //! ```
 
 // Other features change the defaults (embassy-time) or need a logger in each binary (defmt).
-#![cfg(all(feature = "std", not(any(feature = "embassy-time", feature = "defmt"))))]
+#![cfg(all(
+    feature = "std",
+    not(any(feature = "embassy-time", feature = "tokio", feature = "defmt"))
+))]
 
 #[test]
 fn ui() {

@@ -1,0 +1,52 @@
+//! The `flatten` key (`std`, blocking loops): when retried code calls retried code, only the
+//! outermost loop retries. Three nested layers of 10 tries each would otherwise make up to
+//! 1,000 calls against a service that is already failing.
+
+use std::cell::Cell;
+
+std::thread_local! {
+    /// How many loops with `flatten = true` are running on this thread.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A running loop with `flatten = true`: counted in the thread's depth until dropped (when the
+/// loop ends, by any way out of it, a panic included).
+#[derive(Debug)]
+pub struct Flattened {
+    counted: bool,
+    enclosed: bool,
+}
+
+/// Starts counting a loop if `on`; notes whether another counted loop encloses it.
+pub fn flatten(on: bool) -> Flattened {
+    if !on {
+        return Flattened {
+            counted: false,
+            enclosed: false,
+        };
+    }
+    let outer = DEPTH.with(|depth| {
+        let outer = depth.get();
+        depth.set(outer.saturating_add(1));
+        outer
+    });
+    Flattened {
+        counted: true,
+        enclosed: outer > 0,
+    }
+}
+
+impl crate::__private::Nesting for Flattened {
+    #[inline]
+    fn enclosed(&self) -> bool {
+        self.enclosed
+    }
+}
+
+impl Drop for Flattened {
+    fn drop(&mut self) {
+        if self.counted {
+            DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! What a retry loop tells the world about each scheduled retry: a `log` record, a `tracing`
+//! event, a `defmt` line, a `metrics` counter and the global hooks, each behind its feature.
+//! Nothing is reported on success nor on the final give-up.
+
+use core::fmt::Debug;
+
+use crate::RetryDetails;
+
+#[cfg(feature = "std")]
+pub use crate::hooks::Guards;
+
+/// What the hooks of one retry handed back (nothing without `std`).
+#[cfg(not(feature = "std"))]
+#[derive(Debug, Default)]
+pub struct Guards;
+
+/// The name of every event: stamina's.
+#[cfg_attr(
+    not(any(feature = "log", feature = "tracing", feature = "defmt")),
+    allow(dead_code)
+)]
+pub(crate) const EVENT: &str = "stamina.retry_scheduled";
+
+/// Reports one scheduled retry everywhere the features say; returns the hooks' guards.
+#[inline]
+pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>) -> Guards {
+    #[cfg(feature = "log")]
+    log::warn!(
+        target: "stamina",
+        "{EVENT} callable={} retry_num={} wait_for={:?} waited_so_far={:?} caused_by={:?} error_type={}",
+        details.name,
+        details.retry_num,
+        details.wait_for,
+        details.waited_so_far,
+        details.error,
+        details.error_type,
+    );
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        target: "stamina",
+        callable = details.name,
+        retry_num = details.retry_num,
+        wait_for = ?details.wait_for,
+        waited_so_far = ?details.waited_so_far,
+        caused_by = ?details.error,
+        error_type = details.error_type,
+        "{EVENT}",
+    );
+    #[cfg(feature = "defmt")]
+    defmt::warn!(
+        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
+        details.name,
+        details.retry_num,
+        crate::micros::from_duration(details.wait_for),
+    );
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        "stamina_retries_total",
+        "callable" => details.name,
+        "retry_num" => std::string::ToString::to_string(&details.retry_num),
+        "error_type" => details.error_type,
+    )
+    .increment(1);
+    #[cfg(feature = "std")]
+    return crate::hooks::run(details);
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = details;
+        Guards
+    }
+}
