@@ -12,6 +12,7 @@ mod attempt_timeout;
 mod backoff;
 #[cfg(target_has_atomic = "32")]
 mod budget;
+mod caller;
 mod clock;
 mod decision;
 #[cfg(feature = "embedded-hal")]
@@ -51,6 +52,7 @@ pub use attempt_timeout::AttemptTimedOut;
 pub use backoff::{Backoff, DEFAULT_TABLE_LEN};
 #[cfg(target_has_atomic = "32")]
 pub use budget::Budget;
+pub use caller::RetryingCaller;
 pub use clock::{AsyncClock, Clock};
 pub use decision::Decision;
 #[cfg(feature = "embedded-hal")]

@@ -15,10 +15,7 @@ pub use crate::hooks::Guards;
 pub struct Guards;
 
 /// The name of every event: stamina's.
-#[cfg_attr(
-    not(any(feature = "log", feature = "tracing", feature = "defmt")),
-    allow(dead_code)
-)]
+#[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";
 
 /// Reports one scheduled retry everywhere the features say; returns the hooks' guards.

@@ -61,7 +61,7 @@ impl AsyncClock for TokioClock {
 
     /// tokio caps a sleep that would end past its far future (about 30 years) there, so no
     /// wait overflows.
-    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> + Send {
+    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> {
         tokio::time::sleep(Duration::from_micros(us))
     }
 }

@@ -1,0 +1,236 @@
+//! Global `on_retry` hooks: called once per scheduled retry (never on success nor on the final
+//! give-up), after the call's own hook, with the details; a hook's guard lives exactly as long
+//! as the wait it announced and is dropped exactly once, also when an async loop is dropped
+//! while it waits. The hooks are global, so these tests take turns.
+
+#![cfg(feature = "std")]
+
+use core::future::Future;
+use core::pin::pin;
+use core::task::Context;
+use std::string::{String, ToString};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use stamina::{retry, retry_async, AsyncClock, Clock, HookDetails, OnRetryHook, RetryDetails};
+
+mod common;
+use common::{transient, Error};
+
+/// Serialises the tests of this binary: the hooks are global.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn push(log: &Log, line: impl Into<String>) {
+    log.lock().unwrap().push(line.into());
+}
+
+/// A blocking clock that writes its sleeps into the log.
+struct LoggingClock(Log);
+
+impl Clock for LoggingClock {
+    fn now_us(&mut self) -> u64 {
+        0
+    }
+    fn sleep_us(&mut self, us: u64) {
+        push(&self.0, std::format!("sleep {us}"));
+    }
+}
+
+/// A guard that writes its drop into the log.
+struct Guard(Log, u32);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        push(&self.0, std::format!("drop {}", self.1));
+    }
+}
+
+fn hooks_that_log(log: &Log) {
+    let seen = Arc::clone(log);
+    let guarded = Arc::clone(log);
+    stamina::set_on_retry_hooks([
+        OnRetryHook::new(move |d: &HookDetails<'_, '_>| {
+            push(
+                &seen,
+                std::format!(
+                    "hook {} {} {:?} {:?} {:?} {}",
+                    d.name,
+                    d.retry_num,
+                    d.wait_for,
+                    d.waited_so_far,
+                    d.error,
+                    d.error_type
+                ),
+            );
+        }),
+        OnRetryHook::with_guard(move |d: &HookDetails<'_, '_>| {
+            Guard(Arc::clone(&guarded), d.retry_num)
+        }),
+    ]);
+}
+
+fn run(log: &Log, failures: u32, attempts: u32) -> Result<u32, Error> {
+    let mut calls = 0;
+    retry!(
+        on = transient,
+        attempts = attempts,
+        wait_jitter = Duration::ZERO,
+        clock = LoggingClock(Arc::clone(log)),
+        name = "db",
+        on_retry =
+            |d: &RetryDetails<'_, Error>| push(log, std::format!("call hook {}", d.retry_num)),
+        {
+            calls += 1;
+            if calls <= failures {
+                Err(Error::Transient(calls))
+            } else {
+                Ok(calls)
+            }
+        }
+    )
+}
+
+#[test]
+fn hooks_run_per_scheduled_retry_and_guards_end_with_the_wait() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    hooks_that_log(&log);
+    assert_eq!(run(&log, 2, 10), Ok(3));
+    stamina::set_on_retry_hooks([]);
+    let error_type = core::any::type_name::<Error>();
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "call hook 1".to_string(),
+            std::format!("hook db 1 100ms 0ns Transient(1) {error_type}"),
+            "sleep 100000".to_string(),
+            "drop 1".to_string(),
+            "call hook 2".to_string(),
+            std::format!("hook db 2 200ms 100ms Transient(2) {error_type}"),
+            "sleep 200000".to_string(),
+            "drop 2".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn nothing_is_reported_on_success_nor_on_the_final_give_up() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    hooks_that_log(&log);
+    assert_eq!(run(&log, 0, 10), Ok(1));
+    assert!(
+        log.lock().unwrap().is_empty(),
+        "success: {:?}",
+        log.lock().unwrap()
+    );
+    // Two tries: one retry reported; the give-up after the second failure is not.
+    assert_eq!(run(&log, 5, 2), Err(Error::Transient(2)));
+    stamina::set_on_retry_hooks([]);
+    let lines = log.lock().unwrap();
+    assert_eq!(lines.iter().filter(|l| l.starts_with("hook ")).count(), 1);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("drop ")).count(), 1);
+}
+
+#[test]
+fn guards_do_not_leak_into_later_calls() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    hooks_that_log(&log);
+    assert_eq!(run(&log, 3, 10), Ok(4));
+    assert_eq!(run(&log, 1, 10), Ok(2));
+    assert_eq!(run(&log, 0, 10), Ok(1));
+    stamina::set_on_retry_hooks([]);
+    let lines = log.lock().unwrap();
+    let drops: Vec<&String> = lines.iter().filter(|l| l.starts_with("drop ")).collect();
+    // 3 + 1 retries, one drop each, each right after its own sleep.
+    assert_eq!(drops, ["drop 1", "drop 2", "drop 3", "drop 1"]);
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("drop ") {
+            assert!(lines[i - 1].starts_with("sleep "), "{lines:?}");
+        }
+    }
+}
+
+#[test]
+fn hooks_can_be_read_back_and_cleared() {
+    let _turn = one_at_a_time();
+    stamina::set_on_retry_hooks([
+        OnRetryHook::new(|_: &HookDetails<'_, '_>| {}),
+        OnRetryHook::new(|_: &HookDetails<'_, '_>| {}),
+    ]);
+    assert_eq!(stamina::get_on_retry_hooks().len(), 2);
+    stamina::set_on_retry_hooks(stamina::get_on_retry_hooks().into_iter().take(1));
+    assert_eq!(stamina::get_on_retry_hooks().len(), 1);
+    stamina::set_on_retry_hooks([]);
+    assert!(stamina::get_on_retry_hooks().is_empty());
+}
+
+#[test]
+fn an_error_type_without_debug_is_reported_by_its_type_name() {
+    let _turn = one_at_a_time();
+    struct Opaque;
+    let log = Log::default();
+    hooks_that_log(&log);
+    let r: Result<(), Opaque> = retry!(
+        on = |_: &Opaque| true,
+        attempts = 2,
+        clock = LoggingClock(Arc::clone(&log)),
+        name = "opaque",
+        Err(Opaque)
+    );
+    stamina::set_on_retry_hooks([]);
+    assert!(r.is_err());
+    let lines = log.lock().unwrap();
+    assert!(
+        lines[0].contains("<error type without Debug>") && lines[0].ends_with("::Opaque"),
+        "{lines:?}"
+    );
+}
+
+/// An async clock whose sleep never ends.
+struct Forever;
+
+impl AsyncClock for Forever {
+    fn now_us(&mut self) -> u64 {
+        0
+    }
+    fn sleep_us(&mut self, _us: u64) -> impl Future<Output = ()> {
+        core::future::pending()
+    }
+}
+
+#[test]
+fn dropping_an_async_loop_during_its_wait_drops_the_guard_once() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    hooks_that_log(&log);
+    {
+        let mut future = pin!(async {
+            retry_async!(
+                on = |_: &&str| true,
+                clock = Forever,
+                Err::<(), &str>("down")
+            )
+        });
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(
+            future.as_mut().poll(&mut cx).is_pending(),
+            "waiting after try 1"
+        );
+        assert!(!log.lock().unwrap().iter().any(|l| l.starts_with("drop")));
+    } // the future is dropped here, in its wait
+    stamina::set_on_retry_hooks([]);
+    let lines = log.lock().unwrap();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("drop ")).count(),
+        1,
+        "{lines:?}"
+    );
+}

@@ -1,0 +1,219 @@
+//! The `log`, `tracing` and `metrics` reports: one record, event or count per scheduled retry,
+//! with stamina's names, and nothing on success nor on the final give-up. Each part runs when
+//! its feature is on (`cargo test --all-features` runs them all).
+
+#![cfg(feature = "std")]
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use stamina::retry;
+use stamina::testing::ManualClock;
+
+mod common;
+use common::{transient, Error};
+
+/// The reports of one test would land in another's capture (the logger is global): one at a
+/// time.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Two failures then a success: two scheduled retries.
+fn two_retries_then_success() -> Result<u32, Error> {
+    let mut calls = 0;
+    retry!(
+        on = transient,
+        wait_jitter = Duration::ZERO,
+        clock = ManualClock::new(),
+        name = "billing.charge",
+        {
+            calls += 1;
+            if calls <= 2 {
+                Err(Error::Transient(calls))
+            } else {
+                Ok(calls)
+            }
+        }
+    )
+}
+
+/// Fails twice and gives up after its second try: one scheduled retry.
+fn one_retry_then_give_up() -> Result<u32, Error> {
+    let mut calls = 0;
+    retry!(
+        on = transient,
+        attempts = 2,
+        wait_jitter = Duration::ZERO,
+        clock = ManualClock::new(),
+        name = "billing.refund",
+        {
+            calls += 1;
+            Err(Error::Transient(calls))
+        }
+    )
+}
+
+#[cfg(feature = "log")]
+mod log_records {
+    use super::*;
+
+    struct Capture(Mutex<Vec<String>>);
+
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record<'_>) {
+            let line = format!("{} {} {}", record.level(), record.target(), record.args());
+            self.0.lock().unwrap().push(line);
+        }
+        fn flush(&self) {}
+    }
+
+    #[test]
+    fn one_warn_record_per_scheduled_retry() {
+        let _turn = one_at_a_time();
+        static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+        log::set_logger(&CAPTURE).unwrap();
+        log::set_max_level(log::LevelFilter::Trace);
+        assert_eq!(two_retries_then_success(), Ok(3));
+        assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
+        let error_type = core::any::type_name::<Error>();
+        let lines: Vec<String> = CAPTURE
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("stamina.retry_scheduled"))
+            .cloned()
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                format!("WARN stamina stamina.retry_scheduled callable=billing.charge retry_num=1 wait_for=100ms waited_so_far=0ns caused_by=Transient(1) error_type={error_type}"),
+                format!("WARN stamina stamina.retry_scheduled callable=billing.charge retry_num=2 wait_for=200ms waited_so_far=100ms caused_by=Transient(2) error_type={error_type}"),
+                format!("WARN stamina stamina.retry_scheduled callable=billing.refund retry_num=1 wait_for=100ms waited_so_far=0ns caused_by=Transient(1) error_type={error_type}"),
+            ]
+        );
+    }
+}
+
+#[cfg(feature = "tracing")]
+mod tracing_events {
+    use super::*;
+
+    /// Collects what the fmt subscriber writes.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_warn_event_with_structured_fields_per_scheduled_retry() {
+        let _turn = one_at_a_time();
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .without_time()
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            assert_eq!(two_retries_then_success(), Ok(3));
+            assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        let error_type = core::any::type_name::<Error>();
+        assert_eq!(
+            lines[1],
+            format!(" WARN stamina: stamina.retry_scheduled callable=\"billing.charge\" retry_num=2 wait_for=200ms waited_so_far=100ms caused_by=Transient(2) error_type=\"{error_type}\"")
+        );
+        assert!(
+            lines[2].contains("callable=\"billing.refund\" retry_num=1"),
+            "{text}"
+        );
+    }
+}
+
+#[cfg(feature = "metrics")]
+mod metrics_counter {
+    use super::*;
+    use metrics::{
+        Counter, CounterFn, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit,
+    };
+
+    /// Counts increments per key, labels included.
+    #[derive(Default)]
+    struct Counts(Mutex<Vec<(String, u64)>>);
+
+    struct One(Arc<Counts>, String);
+
+    impl CounterFn for One {
+        fn increment(&self, by: u64) {
+            let mut counts = self.0 .0.lock().unwrap();
+            match counts.iter_mut().find(|(k, _)| *k == self.1) {
+                Some((_, n)) => *n += by,
+                None => counts.push((self.1.clone(), by)),
+            }
+        }
+        fn absolute(&self, _: u64) {}
+    }
+
+    struct Recording(Arc<Counts>);
+
+    impl Recorder for Recording {
+        fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn register_counter(&self, key: &Key, _: &Metadata<'_>) -> Counter {
+            let labels: Vec<String> = key
+                .labels()
+                .map(|l| format!("{}={}", l.key(), l.value()))
+                .collect();
+            let name = format!("{}{{{}}}", key.name(), labels.join(","));
+            Counter::from_arc(Arc::new(One(Arc::clone(&self.0), name)))
+        }
+        fn register_gauge(&self, _: &Key, _: &Metadata<'_>) -> Gauge {
+            Gauge::noop()
+        }
+        fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
+            Histogram::noop()
+        }
+    }
+
+    #[test]
+    fn a_counter_per_scheduled_retry_with_stamina_labels() {
+        let _turn = one_at_a_time();
+        let counts = Arc::new(Counts::default());
+        let recorder = Recording(Arc::clone(&counts));
+        metrics::with_local_recorder(&recorder, || {
+            assert_eq!(two_retries_then_success(), Ok(3));
+            assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
+        });
+        let error_type = core::any::type_name::<Error>();
+        let mut counts = counts.0.lock().unwrap().clone();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [
+                (format!("stamina_retries_total{{callable=billing.charge,retry_num=1,error_type={error_type}}}"), 1),
+                (format!("stamina_retries_total{{callable=billing.charge,retry_num=2,error_type={error_type}}}"), 1),
+                (format!("stamina_retries_total{{callable=billing.refund,retry_num=1,error_type={error_type}}}"), 1),
+            ]
+        );
+    }
+}
