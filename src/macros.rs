@@ -35,7 +35,10 @@
 /// | `clock` | a [`Clock`](crate::Clock) | `StdClock` with `std`, else `EmbassyClock` with `embassy-time` |
 /// | `rng` | an [`Rng`](crate::Rng) | `StdRng` with `std`, else [`GlobalRng`](crate::GlobalRng) |
 /// | `on_retry` | `\|d: &RetryDetails<'_, E>\| { ... }`, called before each wait | none |
-/// | `name` | `&'static str` naming the call site for hooks | module path and operation text |
+/// | `name` | `&'static str` naming the call site for hooks and reports | module path and operation text |
+/// | `budget` | `&Budget` (or `&Arc<Budget>`): each retry takes a token, each success refunds part of one; a dry budget ends the loop | none |
+/// | `flatten` | `bool` (`retry!` with `std`): inside another loop with `flatten = true` on this thread, try once | `false` |
+/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock; the loser becomes `E::from(AttemptTimedOut)` | none |
 ///
 /// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
 /// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
@@ -135,10 +138,15 @@ macro_rules! retry {
 /// sleep between tries: [`retry!`] for `async` code.
 ///
 /// The same keys and forms as [`retry!`]; `OPERATION` may use `.await`, and `clock` is an
-/// [`AsyncClock`](crate::AsyncClock): `EmbassyClock` by default with the `embassy-time`
-/// feature, none otherwise (pass one). Must be
+/// [`AsyncClock`](crate::AsyncClock): `TokioClock` by default with the `tokio` feature, else
+/// `EmbassyClock` with the `embassy-time` feature, none otherwise (pass one). Must be
 /// used inside an `async` block or function. A lock or borrow taken in the operation is
 /// released before the wait, so the future is `Send` whenever the operation's is.
+///
+/// With `attempt_timeout = d`, each attempt races the clock's `sleep_us(d)`: the attempt is
+/// polled first, and if the sleep ends first the attempt is dropped and the loop goes on with
+/// `E::from(AttemptTimedOut)` as its error. The operation then runs inside an `async` block, so
+/// a `?` or `return` in it ends the attempt (with that error), not the enclosing function.
 ///
 /// # Examples
 ///
