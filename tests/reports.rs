@@ -5,7 +5,7 @@
 #![cfg(feature = "std")]
 #![allow(dead_code)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use stamina::retry;
@@ -105,6 +105,7 @@ mod log_records {
 #[cfg(feature = "tracing")]
 mod tracing_events {
     use super::*;
+    use std::sync::Arc;
 
     /// Collects what the fmt subscriber writes.
     #[derive(Clone, Default)]
@@ -155,6 +156,7 @@ mod metrics_counter {
     use metrics::{
         Counter, CounterFn, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit,
     };
+    use std::sync::Arc;
 
     /// Counts increments per key, labels included.
     #[derive(Default)]
