@@ -161,6 +161,12 @@ pub fn failed<const N: usize, E, M>(
     Some((wait_us, guards))
 }
 
+/// The hooks' guards end with the wait they announced: dropped here, once.
+#[inline(always)]
+pub fn wait_ended(guards: Guards) {
+    let _ = guards;
+}
+
 /// The error as `dyn Debug` when its type is `Debug`, else a placeholder: picked by method
 /// resolution at the call site (`(&Described(&e)).described()` with both traits in scope),
 /// where the type is known, so reporting never asks the error type for a bound.

@@ -361,8 +361,7 @@ macro_rules! __retry_loop {
                 }
             };
             $crate::__retry_mode!($mode sleep __clock __wait);
-            // The hooks' guards end with the wait: dropped here, once.
-            $crate::__private::core::mem::drop(__guards);
+            $crate::__private::wait_ended(__guards);
         }
     }};
 }
