@@ -1,16 +1,20 @@
-//! What `retry!` costs when nothing fails (it wraps hot calls), and what ten failures cost in
-//! bookkeeping with the sleeping taken out. Compare the ratios within one run, not the times
+//! What a retry wrapper costs when nothing fails (it wraps hot calls): a plain call against
+//! `retry!`, `RetryingCaller`, backon's blocking retry, the `backoff` crate and the `retry`
+//! crate, and `retry_async!` against a plain `.await`. Compare ratios within one run, not times
 //! across machines.
 //!
 //! ```text
 //! cargo bench --bench happy_path
 //! ```
 
+use std::future::Future;
 use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use stamina::{Backoff, Clock, Decision, FastRng, Retrying, Rng, Step};
+use stamina::{AsyncClock, RetryingCaller};
 
 #[inline(never)]
 fn operation(x: u64) -> Result<u64, u64> {
@@ -21,65 +25,83 @@ fn operation(x: u64) -> Result<u64, u64> {
     }
 }
 
-/// A clock that never sleeps, so only the bookkeeping is measured.
-struct NoSleep(u64);
+async fn operation_async(x: u64) -> Result<u64, u64> {
+    operation(x)
+}
 
-impl Clock for NoSleep {
-    fn now_us(&mut self) -> u64 {
-        self.0
+/// The smallest executor: polls until ready, with a waker that does nothing.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
+            return value;
+        }
     }
-    fn sleep_us(&mut self, us: u64) {
-        self.0 += us;
+}
+
+/// An async clock for `retry_async!`; the happy path never reads it.
+struct NoClock;
+
+impl AsyncClock for NoClock {
+    fn now_us(&mut self) -> u64 {
+        0
+    }
+    fn sleep_us(&mut self, _: u64) -> impl Future<Output = ()> {
+        std::future::ready(())
     }
 }
 
 fn happy_path(c: &mut Criterion) {
     let mut g = c.benchmark_group("happy_path");
-    g.bench_function("plain call", |b| b.iter(|| operation(black_box(7))));
-    g.bench_function("retry!", |b| {
+    g.bench_function("plain call (baseline)", |b| {
+        b.iter(|| operation(black_box(7)))
+    });
+    g.bench_function("stamina retry!", |b| {
         b.iter(|| stamina::retry!(on = |_: &u64| true, operation(black_box(7))))
     });
+    let mut caller = RetryingCaller::new(|_: &u64| true);
+    g.bench_function("stamina RetryingCaller::call", |b| {
+        b.iter(|| caller.call(|| operation(black_box(7))))
+    });
+    g.bench_function("backon blocking retry", |b| {
+        use backon::BlockingRetryable;
+        b.iter(|| {
+            (|| operation(black_box(7)))
+                .retry(backon::ExponentialBuilder::default().with_jitter())
+                .sleep(std::thread::sleep)
+                .call()
+        })
+    });
+    g.bench_function("backoff retry", |b| {
+        b.iter(|| {
+            backoff::retry(backoff::ExponentialBackoff::default(), || {
+                operation(black_box(7)).map_err(backoff::Error::transient)
+            })
+        })
+    });
+    g.bench_function("retry crate", |b| {
+        b.iter(|| {
+            retry::retry(retry::delay::Exponential::from_millis(100).take(9), || {
+                operation(black_box(7))
+            })
+        })
+    });
     g.finish();
-}
 
-fn failure_path(c: &mut Criterion) {
-    let mut g = c.benchmark_group("ten_jittered_waits");
-    g.bench_function("hand-written integer loop (baseline)", |b| {
-        b.iter(|| {
-            let mut rng = FastRng::new(black_box(1));
-            let (mut now, mut base) = (0u64, 100_000u64);
-            for _ in 0..10 {
-                let jitter = (1_000_000 * u64::from(rng.next_u32())) >> 32;
-                now += (base + jitter).min(5_000_000);
-                base = (base * 2).min(5_000_000);
-            }
-            now
-        })
+    let mut g = c.benchmark_group("happy_path_async");
+    g.bench_function("plain .await (baseline)", |b| {
+        b.iter(|| block_on(async { operation_async(black_box(7)).await }))
     });
-    g.bench_function("Retrying state machine", |b| {
+    g.bench_function("stamina retry_async!", |b| {
         b.iter(|| {
-            let mut rng = FastRng::new(black_box(1));
-            let mut r = Retrying::new(Backoff::new().attempts(11).no_timeout());
-            let mut now = 0;
-            for _ in 0..10 {
-                if let Step::RetryAfter(w) = r.failed(now, Decision::Retry, &mut rng) {
-                    now += w;
-                }
-            }
-            now
-        })
-    });
-    g.bench_function("retry! with a clock that does not sleep", |b| {
-        b.iter(|| {
-            let mut clock = NoSleep(0);
-            let r: Result<u64, u64> = stamina::retry!(
-                on = |_: &u64| true,
-                attempts = 11,
-                clock = &mut clock,
-                rng = FastRng::new(1),
-                operation(black_box(u64::MAX))
-            );
-            (r, clock.0)
+            block_on(async {
+                stamina::retry_async!(
+                    on = |_: &u64| true,
+                    clock = NoClock,
+                    operation_async(black_box(7)).await
+                )
+            })
         })
     });
     g.finish();
@@ -87,7 +109,9 @@ fn failure_path(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500));
-    targets = happy_path, failure_path
+    config = Criterion::default()
+        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(500));
+    targets = happy_path
 }
 criterion_main!(benches);

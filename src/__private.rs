@@ -134,7 +134,7 @@ pub fn failed<const N: usize, E, M>(
     if wait_us > retrying::MAX_WAIT || !budget.withdraw() {
         return None;
     }
-    let waited_so_far = micros::to_duration(*waited_us);
+    let waited_so_far_us = *waited_us;
     // Kept here rather than in the shared step: a call site that reports nothing drops it.
     *waited_us = waited_us.saturating_add(wait_us);
     let retry_num = match state {
@@ -145,26 +145,32 @@ pub fn failed<const N: usize, E, M>(
         name,
         retry_num,
         wait_for: micros::to_duration(wait_us),
-        waited_so_far,
+        waited_so_far: micros::to_duration(waited_so_far_us),
         error,
         error_type: core::any::type_name::<E>(),
     };
     hook.call(&details);
-    let guards = report::retry_scheduled(&RetryDetails {
-        name,
-        retry_num,
-        wait_for: details.wait_for,
-        waited_so_far,
-        error: described,
-        error_type: details.error_type,
-    });
+    // Only built when someone listens: a loop on a server with no report feature and no global
+    // hook pays one atomic load per retry.
+    let guards = if report::listened() {
+        report::retry_scheduled(&RetryDetails {
+            error: described,
+            name: details.name,
+            retry_num: details.retry_num,
+            wait_for: details.wait_for,
+            waited_so_far: details.waited_so_far,
+            error_type: details.error_type,
+        })
+    } else {
+        Guards::NONE
+    };
     Some((wait_us, guards))
 }
 
 /// The hooks' guards end with the wait they announced: dropped here, once.
 #[inline(always)]
 pub fn wait_ended(guards: Guards) {
-    let _ = guards;
+    guards.end();
 }
 
 /// The error as `dyn Debug` when its type is `Debug`, else a placeholder: picked by method

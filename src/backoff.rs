@@ -106,12 +106,14 @@ pub(crate) struct View<'a> {
 
 impl View<'_> {
     /// Jitter-free wait in µs after the first failed try.
+    #[inline]
     pub(crate) const fn first_base_us(&self) -> u64 {
         self.base_at(0, 0)
     }
 
     /// Jitter-free wait in µs after failed try `n + 1` (`n >= 1`), given `previous`, the one
     /// after try `n`: constant time, what the state machine uses.
+    #[inline]
     pub(crate) const fn following_base_us(&self, n: u32, previous: u64) -> u64 {
         match self.rules.shape {
             // The table caches `wait(n)`; a step needs only the previous wait, and skipping the
@@ -124,6 +126,7 @@ impl View<'_> {
     /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
     /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
     /// steps, since growth factors have a resolution of 1/1024.
+    #[inline]
     pub(crate) const fn base_us(&self, n: u32) -> u64 {
         let index = n.saturating_sub(1) as usize;
         let len = self.waits.len();
@@ -145,6 +148,7 @@ impl View<'_> {
 
     /// The jitter-free wait at `index` (try `index + 1`): from the table, the first one past it,
     /// or grown from `previous` (ignored up to the first one past the table).
+    #[inline]
     const fn base_at(&self, index: usize, previous: u64) -> u64 {
         if index < self.waits.len() {
             self.cap(self.waits[index])
@@ -156,10 +160,12 @@ impl View<'_> {
     }
 
     /// The growth from one jitter-free wait to the next past the table.
+    #[inline]
     const fn grow(&self, base: u64) -> u64 {
         grow(base, self.rules.factor, self.rules.max)
     }
 
+    #[inline]
     pub(crate) const fn cap(&self, us: u64) -> u64 {
         if us < self.rules.max {
             us
@@ -168,15 +174,18 @@ impl View<'_> {
         }
     }
 
+    #[inline]
     pub(crate) const fn jitter_us(&self) -> u64 {
         self.rules.jitter
     }
 
+    #[inline]
     pub(crate) const fn timeout_us(&self) -> u64 {
         self.rules.timeout
     }
 
     /// Tries allowed, `0` for unlimited.
+    #[inline]
     pub(crate) const fn attempts(&self) -> u32 {
         self.rules.attempts
     }
@@ -208,6 +217,7 @@ impl Backoff {
     /// const SCHEDULE: stamina::Backoff = stamina::Backoff::new();
     /// assert_eq!(SCHEDULE.attempts_limit(), Some(10));
     /// ```
+    #[inline]
     pub const fn new() -> Self {
         Self::exponential()
     }
@@ -215,6 +225,7 @@ impl Backoff {
 
 impl<const N: usize> Default for Backoff<N> {
     /// stamina's defaults: [`Backoff::exponential`] (for the default `N`, [`Backoff::new`]).
+    #[inline]
     fn default() -> Self {
         Self::exponential()
     }
@@ -233,6 +244,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(14), Duration::from_millis(8192));
     /// assert_eq!(b.wait(15), Duration::from_secs(10));
     /// ```
+    #[inline]
     pub const fn exponential() -> Self {
         let defaults = Self {
             waits: [0; N],
@@ -269,6 +281,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(STEPS.wait(2), Duration::from_secs(1));
     /// assert_eq!(STEPS.wait(9), Duration::from_secs(10));
     /// ```
+    #[inline]
     pub const fn from_waits(waits: [Duration; N]) -> Self {
         let mut table = [0u64; N];
         let mut i = 0;
@@ -297,6 +310,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.attempts_limit(), Some(3));
     /// assert_eq!(b.attempts(0).attempts_limit(), Some(1));
     /// ```
+    #[inline]
     pub const fn attempts(mut self, attempts: u32) -> Self {
         self.rules.attempts = if attempts == 0 { 1 } else { attempts };
         self
@@ -310,6 +324,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().unlimited_attempts();
     /// assert_eq!(b.attempts_limit(), None);
     /// ```
+    #[inline]
     pub const fn unlimited_attempts(mut self) -> Self {
         self.rules.attempts = UNLIMITED;
         self
@@ -325,6 +340,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().timeout(Duration::from_secs(10));
     /// assert_eq!(b.timeout_limit(), Some(Duration::from_secs(10)));
     /// ```
+    #[inline]
     pub const fn timeout(mut self, timeout: Duration) -> Self {
         self.rules.timeout = micros::from_duration(timeout);
         self
@@ -335,6 +351,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// assert_eq!(stamina::Backoff::new().no_timeout().timeout_limit(), None);
     /// ```
+    #[inline]
     pub const fn no_timeout(mut self) -> Self {
         self.rules.timeout = NO_TIMEOUT;
         self
@@ -347,6 +364,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().wait_initial(Duration::from_secs(1));
     /// assert_eq!(b.wait(2), Duration::from_secs(2));
     /// ```
+    #[inline]
     pub const fn wait_initial(self, initial: Duration) -> Self {
         self.rebuild(micros::from_duration(initial))
     }
@@ -360,6 +378,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().wait_exp_base(3);
     /// assert_eq!(b.wait(3), Duration::from_millis(900));
     /// ```
+    #[inline]
     pub const fn wait_exp_base(self, base: u32) -> Self {
         self.wait_exp_base_ratio(base, 1)
     }
@@ -380,6 +399,7 @@ impl<const N: usize> Backoff<N> {
     ///     .wait_exp_base_ratio(3, 2);
     /// assert_eq!(b.wait(3), Duration::from_micros(1_125_000));
     /// ```
+    #[inline]
     pub const fn wait_exp_base_ratio(mut self, num: u32, den: u32) -> Self {
         self.rules.factor = factor_of(num, den);
         self.refresh()
@@ -392,6 +412,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().wait_max(Duration::from_secs(1));
     /// assert_eq!(b.wait(9), Duration::from_secs(1));
     /// ```
+    #[inline]
     pub const fn wait_max(mut self, max: Duration) -> Self {
         self.rules.max = micros::from_duration(max);
         self.refresh()
@@ -405,6 +426,7 @@ impl<const N: usize> Backoff<N> {
     /// let b = stamina::Backoff::new().wait_jitter(Duration::ZERO);
     /// assert_eq!(b.max_wait(1), b.wait(1));
     /// ```
+    #[inline]
     pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
         self.rules.jitter = micros::from_duration(jitter);
         self
@@ -420,6 +442,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.wait(10_000), Duration::from_secs(5));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn wait(&self, n: u32) -> Duration {
         micros::to_duration(self.base_us(n))
     }
@@ -434,6 +457,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.max_wait(7), Duration::from_secs(5)); // capped
     /// ```
     #[must_use]
+    #[inline]
     pub const fn max_wait(&self, n: u32) -> Duration {
         micros::to_duration(self.cap(self.base_us(n).saturating_add(self.rules.jitter)))
     }
@@ -449,6 +473,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(b.max_total_wait(), Duration::from_millis(21_300));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn max_total_wait(&self) -> Duration {
         let view = self.view();
         let total = if self.rules.attempts == UNLIMITED {
@@ -487,6 +512,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(stamina::Backoff::new().attempts_limit(), Some(10));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn attempts_limit(&self) -> Option<u32> {
         if self.rules.attempts == UNLIMITED {
             None
@@ -502,6 +528,7 @@ impl<const N: usize> Backoff<N> {
     /// assert_eq!(stamina::Backoff::new().timeout_limit(), Some(Duration::from_secs(45)));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn timeout_limit(&self) -> Option<Duration> {
         if self.rules.timeout == NO_TIMEOUT {
             None
@@ -513,6 +540,7 @@ impl<const N: usize> Backoff<N> {
     // ---- crate-internal, in microseconds ----
 
     /// The schedule as the non-generic decision code reads it.
+    #[inline]
     pub(crate) const fn view(&self) -> View<'_> {
         View {
             waits: &self.waits,
@@ -521,16 +549,19 @@ impl<const N: usize> Backoff<N> {
     }
 
     /// Jitter-free wait in µs after failed try `n`, capped.
+    #[inline]
     pub(crate) const fn base_us(&self, n: u32) -> u64 {
         self.view().base_us(n)
     }
 
+    #[inline]
     const fn cap(&self, us: u64) -> u64 {
         self.view().cap(us)
     }
 
     /// Recomputes what depends on the factor and the cap: the table of an exponential schedule,
     /// and the first wait past the table.
+    #[inline]
     const fn refresh(self) -> Self {
         match self.rules.shape {
             Shape::Exponential { initial } => self.rebuild(initial),
@@ -544,6 +575,7 @@ impl<const N: usize> Backoff<N> {
     }
 
     /// Makes the schedule exponential from `initial`, with the current factor and cap.
+    #[inline]
     const fn rebuild(mut self, initial: u64) -> Self {
         let (factor, max) = (self.rules.factor, self.rules.max);
         self.waits = exponential_table(initial, factor, max);
@@ -554,6 +586,7 @@ impl<const N: usize> Backoff<N> {
 }
 
 /// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = factor >= 1`.
+#[inline]
 const fn exponential_table<const N: usize>(initial: u64, factor: u32, max: u64) -> [u64; N] {
     let mut table = [0u64; N];
     let mut wait = if initial < max { initial } else { max };
@@ -568,6 +601,7 @@ const fn exponential_table<const N: usize>(initial: u64, factor: u32, max: u64) 
 
 /// The jitter-free wait after failed try `N + 1` of an exponential schedule whose table is
 /// `table`: the one that follows the table (or, with no table, the first).
+#[inline]
 const fn exponential_after<const N: usize>(
     table: &[u64; N],
     initial: u64,
@@ -594,6 +628,7 @@ const ONE: u32 = 1024;
 
 /// `num / den` in 1024ths, rounded down, between 1 and `u32::MAX / 1024` (about 4.2 million;
 /// `den == 0` counts as 1).
+#[inline]
 const fn factor_of(num: u32, den: u32) -> u32 {
     let den = if den == 0 { 1 } else { den };
     if num <= den {
@@ -618,6 +653,7 @@ const fn factor_of(num: u32, den: u32) -> u32 {
 
 /// `min(max, floor(wait * factor / 1024))`: exact, saturating, two 32 x 32-bit
 /// multiplications and no division.
+#[inline]
 const fn grow(wait: u64, factor: u32, max: u64) -> u64 {
     if wait >= max {
         return max;

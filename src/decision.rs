@@ -69,6 +69,7 @@ impl From<bool> for Decision {
     /// ```
     /// assert_eq!(stamina::Decision::from(true), stamina::Decision::Retry);
     /// ```
+    #[inline]
     fn from(retry: bool) -> Self {
         if retry {
             Decision::Retry

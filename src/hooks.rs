@@ -139,8 +139,14 @@ pub fn get_on_retry_hooks() -> Vec<OnRetryHook> {
     current().map_or_else(Vec::new, |hooks| hooks.to_vec())
 }
 
+/// Whether any global hook is set.
+#[inline]
+pub(crate) fn any() -> bool {
+    ANY.load(Ordering::Acquire)
+}
+
 fn current() -> Option<Arc<[OnRetryHook]>> {
-    if !ANY.load(Ordering::Acquire) {
+    if !any() {
         return None;
     }
     // The lock is held for a reference count only: a hook runs without it.
@@ -150,6 +156,20 @@ fn current() -> Option<Arc<[OnRetryHook]>> {
 /// The guards the hooks of one retry handed back: dropped, once, when the wait ends.
 #[derive(Default)]
 pub struct Guards(Vec<Guard>);
+
+impl Guards {
+    /// No guard.
+    pub const NONE: Self = Guards(Vec::new());
+
+    /// Drops the guards, in the order the hooks ran; nothing to do (no call) when none.
+    #[inline(always)]
+    pub(crate) fn end(self) {
+        if self.0.capacity() == 0 {
+            // Nothing allocated, nothing to drop: skip the call to `Vec`'s drop.
+            core::mem::forget(self);
+        }
+    }
+}
 
 impl Debug for Guards {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -4,6 +4,7 @@
 use core::time::Duration;
 
 /// Whole microseconds in `d`, rounded down, saturating at `u64::MAX` (about 584,000 years).
+#[inline]
 pub(crate) const fn from_duration(d: Duration) -> u64 {
     // `subsec_micros` is a 32-bit division by a constant, which compiles to a multiply.
     let micros = d.subsec_micros();
@@ -13,6 +14,7 @@ pub(crate) const fn from_duration(d: Duration) -> u64 {
 }
 
 /// The `Duration` of `us` microseconds (exact: every `u64` of microseconds fits).
+#[inline]
 pub(crate) const fn to_duration(us: u64) -> Duration {
     Duration::from_micros(us)
 }

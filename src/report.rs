@@ -14,6 +14,38 @@ pub use crate::hooks::Guards;
 #[derive(Debug, Default)]
 pub struct Guards;
 
+#[cfg(not(feature = "std"))]
+impl Guards {
+    /// No guard.
+    pub const NONE: Self = Guards;
+
+    #[inline(always)]
+    pub(crate) fn end(self) {}
+}
+
+/// Whether anything listens to the reports: a report feature, or (with `std`) a global hook.
+#[inline(always)]
+pub(crate) fn listened() -> bool {
+    cfg!(any(
+        feature = "log",
+        feature = "tracing",
+        feature = "defmt",
+        feature = "metrics"
+    )) || hooks_set()
+}
+
+#[cfg(feature = "std")]
+#[inline(always)]
+fn hooks_set() -> bool {
+    crate::hooks::any()
+}
+
+#[cfg(not(feature = "std"))]
+#[inline(always)]
+fn hooks_set() -> bool {
+    false
+}
+
 /// The name of every event: stamina's.
 #[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";

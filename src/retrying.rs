@@ -110,6 +110,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(FRESH.retries(), 0);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
@@ -136,7 +137,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(r.failed(0, Decision::Retry, &mut rng), Step::RetryAfter(100_000));
     /// assert_eq!(r.failed(100_000, Decision::Retry, &mut rng), Step::GiveUp);
     /// ```
-    #[inline]
+    #[inline(always)] // so that a constant schedule folds into the caller's loop
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
         let step = self.progress.failed(&self.backoff, now_us, decision, rng);
         if let Step::RetryAfter(wait) = step {
@@ -155,6 +156,7 @@ impl<const N: usize> Retrying<N> {
     /// let step = r.failed_with(0, &"fatal", &mut |e: &&str| *e != "fatal", &mut FastRng::new(1));
     /// assert_eq!(step, Step::GiveUp);
     /// ```
+    #[inline]
     pub fn failed_with<E: ?Sized, M>(
         &mut self,
         now_us: u64,
@@ -172,6 +174,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).retries(), 0);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn retries(&self) -> u32 {
         self.retries
     }
@@ -183,6 +186,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(stamina::Retrying::new(stamina::Backoff::new()).waited(), Duration::ZERO);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn waited(&self) -> Duration {
         micros::to_duration(self.waited_us)
     }
@@ -195,6 +199,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!((a.num(), a.next_wait()), (1, Duration::from_millis(100)));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn attempt(&self) -> Attempt {
         self.progress.attempt(&self.backoff)
     }
@@ -205,6 +210,7 @@ impl<const N: usize> Retrying<N> {
     /// let r = stamina::Retrying::new(stamina::Backoff::new().attempts(3));
     /// assert_eq!(r.backoff().attempts_limit(), Some(3));
     /// ```
+    #[inline]
     pub const fn backoff(&self) -> &Backoff<N> {
         &self.backoff
     }
@@ -221,7 +227,7 @@ impl Progress {
     };
 
     /// [`Retrying::failed`] on a schedule kept elsewhere.
-    #[inline]
+    #[inline(always)]
     pub fn failed<const N: usize>(
         &mut self,
         backoff: &Backoff<N>,
@@ -242,6 +248,7 @@ impl Progress {
     }
 
     /// [`Retrying::attempt`] on a schedule kept elsewhere.
+    #[inline]
     pub const fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
         let base_us = match self.failures {
             0 => backoff.view().first_base_us(),
@@ -251,6 +258,7 @@ impl Progress {
     }
 
     /// Failed tries so far: in a retry loop's hook, the number of the retry being scheduled.
+    #[inline]
     pub const fn failures(&self) -> u32 {
         self.failures
     }
@@ -273,7 +281,7 @@ impl Progress {
     /// filter asked for `wait` ([`BACK_OFF`] or an override). Returns the wait in microseconds,
     /// or [`GIVE_UP`]. Not generic (the RNG is a trait object), so that every call site in a
     /// program calls the same code: a further call site costs only its call.
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
         self.failures = self.failures.saturating_add(1);
         let base_us = self.base_us;
@@ -281,7 +289,7 @@ impl Progress {
         self.next_wait(schedule, base_us, now_us, wait, rng)
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_wait(
         &self,
         schedule: View<'_>,
@@ -337,7 +345,11 @@ pub(crate) const MAX_WAIT: u64 = i64::MAX as u64;
 /// its schedule as a slice and a reference, and its RNG as a trait object. The schedule travels
 /// in registers rather than as a `View` in memory, so that when every site of a program uses
 /// the same constant schedule (the default one, say), the optimiser folds it into this copy.
-#[inline(never)]
+///
+/// With `std` (a server, where speed counts more than bytes) it may be inlined instead, so that
+/// a constant schedule folds into the loop.
+#[cfg_attr(not(feature = "std"), inline(never))]
+#[cfg_attr(feature = "std", inline)]
 pub(crate) fn failed_at_site(
     state: &mut Option<Progress>,
     waits: &[u64],
@@ -351,11 +363,13 @@ pub(crate) fn failed_at_site(
         None => state.insert(Progress::started(now_us, View { waits, rules })),
     };
     // Without this, the optimiser writes a second copy of the step for the first failure,
-    // where it knows the progress; one copy is smaller, and a retry is never hot.
+    // where it knows the progress; one copy is smaller, and on firmware a retry is never hot.
+    #[cfg(not(feature = "std"))]
     let progress = core::hint::black_box(progress);
     progress.step(View { waits, rules }, now_us, wait, rng)
 }
 
+#[inline]
 fn limits(configured: u32) -> (u32, bool) {
     match switch::mode() {
         Mode::Normal => (configured, true),

@@ -28,6 +28,7 @@ pub trait Rng {
 }
 
 impl<T: Rng + ?Sized> Rng for &mut T {
+    #[inline]
     fn next_u32(&mut self) -> u32 {
         (**self).next_u32()
     }
@@ -62,6 +63,7 @@ impl FastRng {
     /// # let _ = RNG;
     /// ```
     #[must_use]
+    #[inline]
     pub const fn new(seed: u64) -> Self {
         Self { state: seed }
     }
@@ -72,6 +74,7 @@ impl FastRng {
     /// let mut rng = stamina::FastRng::new(7);
     /// assert_ne!(rng.next_u64(), rng.next_u64());
     /// ```
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         // The golden-ratio increment visits every u64 once per period; the mixer spreads
         // neighbouring states far apart.
@@ -93,12 +96,14 @@ impl FastRng {
     /// assert_eq!(a.next_u64(), b.next_u64());
     /// ```
     #[must_use]
+    #[inline]
     pub const fn state(&self) -> u64 {
         self.state
     }
 }
 
 impl Rng for FastRng {
+    #[inline]
     fn next_u32(&mut self) -> u32 {
         // The high half is the better mixed one.
         (self.next_u64() >> 32) as u32
@@ -106,6 +111,7 @@ impl Rng for FastRng {
 }
 
 /// `jitter * x / 2^32`, exactly, without 128-bit arithmetic: always below `jitter` (or zero).
+#[inline]
 pub(crate) const fn scale(jitter: u64, x: u32) -> u64 {
     let x = x as u64;
     let high = (jitter >> 32) * x;

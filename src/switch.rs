@@ -29,6 +29,7 @@ pub fn set_active(active: bool) {
 /// ```
 /// assert!(stamina::is_active());
 /// ```
+#[inline]
 pub fn is_active() -> bool {
     ACTIVE.load(Ordering::Relaxed)
 }
@@ -72,6 +73,7 @@ pub fn set_testing(attempts: u32, cap: bool) -> TestingGuard {
 /// drop(guard);
 /// assert!(!stamina::is_testing());
 /// ```
+#[inline]
 pub fn is_testing() -> bool {
     TESTING.load(Ordering::Relaxed) != 0
 }
@@ -112,6 +114,7 @@ pub(crate) enum Mode {
     },
 }
 
+#[inline]
 pub(crate) fn mode() -> Mode {
     if !is_active() {
         return Mode::Inactive;
