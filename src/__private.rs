@@ -119,7 +119,7 @@ pub fn failed<const N: usize, E, M>(
     on: &mut impl RetryOn<E, M>,
     rng: &mut impl Rng,
     hook: &mut impl Hook<E>,
-    name: &'static str,
+    name: &impl Fn() -> &'static str,
     budget: &impl BudgetKey,
     nesting: &impl Nesting,
 ) -> Option<(u64, Guards)> {
@@ -142,7 +142,7 @@ pub fn failed<const N: usize, E, M>(
         None => 0,
     };
     let details = RetryDetails {
-        name,
+        name: name(),
         retry_num,
         wait_for: micros::to_duration(wait_us),
         waited_so_far: micros::to_duration(waited_so_far_us),
@@ -165,6 +165,12 @@ pub fn failed<const N: usize, E, M>(
         Guards::NONE
     };
     Some((wait_us, guards))
+}
+
+/// Takes `name = "..."`: evaluated once, like every key.
+#[inline(always)]
+pub fn name(name: &'static str) -> impl Fn() -> &'static str {
+    move || name
 }
 
 /// The hooks' guards end with the wait they announced: dropped here, once.

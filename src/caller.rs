@@ -143,6 +143,7 @@ impl<On, C, R, const N: usize> RetryingCaller<On, C, R, N> {
     /// let r: Result<(), &str> = caller.call(|| { tries += 1; Err("down") });
     /// assert_eq!((r, tries), (Err("down"), 10));
     /// ```
+    #[inline(always)] // like a macro call site: a success costs what the operation costs
     pub fn call<T, E, M>(&mut self, mut op: impl FnMut() -> Result<T, E>) -> Result<T, E>
     where
         On: RetryOn<E, M>,
@@ -181,6 +182,7 @@ impl<On, C, R, const N: usize> RetryingCaller<On, C, R, N> {
     /// assert_eq!(r, Ok(7));
     /// # }
     /// ```
+    #[inline]
     pub async fn call_async<T, E, M>(
         &mut self,
         mut op: impl AsyncFnMut() -> Result<T, E>,

@@ -325,9 +325,11 @@ macro_rules! __retry_loop {
             " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
         ))] [] [] $($key = $value)*);
         let mut __hook = $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*);
-        let __name: &'static str = $crate::__retry_pick!(name [$crate::__private::concat!(
+        // A function, not a value: the default name is a constant that an async loop then need
+        // not keep in its future.
+        let __name = $crate::__retry_pick!(name [|| -> &'static str { $crate::__private::concat!(
             $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
-        )] [] [] $($key = $value)*);
+        ) }] [$crate::__private::name] [] $($key = $value)*);
         let __budget = $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*);
         let __nesting = $crate::__retry_mode!($mode nesting [$($key = $value)*]);
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
@@ -354,7 +356,7 @@ macro_rules! __retry_loop {
                 };
                 match $crate::__private::failed(
                     &mut __progress, &mut __waited_us, __schedule, __now, &__error, __described,
-                    &mut __on, &mut __rng, &mut __hook, __name, &__budget, &__nesting,
+                    &mut __on, &mut __rng, &mut __hook, &__name, &__budget, &__nesting,
                 ) {
                     $crate::__private::Some(__next) => __next,
                     $crate::__private::None => break $crate::__private::Err(__error),
