@@ -3,6 +3,7 @@
 use core::time::Duration;
 
 use crate::micros;
+use crate::rng::scale;
 
 /// Table length of the default [`Backoff`]: enough to hold stamina's defaults up to `wait_max`,
 /// so that its retries only look waits up.
@@ -95,6 +96,41 @@ pub(crate) struct Rules {
     /// and past the end of a list (1 by default: the last wait repeats).
     factor: u32,
     shape: Shape,
+    jitter_kind: Jitter,
+}
+
+/// How the random part of each wait is drawn. Retrying clients that all failed at once (a
+/// server restart, a power cut) must not come back at once: each kind spreads them differently.
+/// `base` below is the jitter-free wait ([`Backoff::wait`]), capped at `wait_max`.
+///
+/// `examples/herd.rs` simulates a herd of clients under each kind; BENCHMARKS.md has its
+/// figures. In short: [`Jitter::Added`] (stamina's) makes the fewest requests; [`Jitter::Equal`]
+/// brings a recovering server back to normal load sooner, at about 15 % more requests.
+///
+/// ```
+/// use stamina::{Backoff, Jitter};
+/// use core::time::Duration;
+///
+/// let spread = Backoff::new().jitter(Jitter::Equal);
+/// // Equal jitter: the second wait lies in [100 ms, 200 ms).
+/// assert_eq!(spread.max_wait(2), Duration::from_millis(200));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Jitter {
+    /// stamina's, the default: `min(wait_max, base + U(0, wait_jitter))`. Once `base` reaches
+    /// `wait_max`, the cap absorbs the jitter: clients keep the spread they have but gain none.
+    #[default]
+    Added,
+    /// "Full jitter": `U(0, base)`. The widest spread, but a client may retry almost at once,
+    /// and uses its tries up sooner. `wait_jitter` is not used.
+    Full,
+    /// "Equal jitter": `base / 2 + U(0, base / 2)`. `wait_jitter` is not used.
+    Equal,
+    /// "Decorrelated jitter": `min(wait_max, U(first, 3 * previous))`, where `first` is the
+    /// first jitter-free wait and `previous` the last wait drawn (`first` at the start). Waits
+    /// wander instead of doubling; `wait_exp_base` and `wait_jitter` are not used.
+    Decorrelated,
 }
 
 /// A schedule seen through a slice: what the non-generic decision code reads.
@@ -174,9 +210,56 @@ impl View<'_> {
         }
     }
 
+    /// The longest wait whose jitter-free part is `base` (not for [`Jitter::Decorrelated`]).
     #[inline]
-    pub(crate) const fn jitter_us(&self) -> u64 {
-        self.rules.jitter
+    pub(crate) const fn longest_us(&self, base: u64) -> u64 {
+        match self.rules.jitter_kind {
+            Jitter::Added => self.cap(base.saturating_add(self.rules.jitter)),
+            _ => self.cap(base),
+        }
+    }
+
+    /// The longest decorrelated wait after one that was at most `previous`.
+    #[inline]
+    pub(crate) const fn decorrelated_bound(&self, previous: u64) -> u64 {
+        grow(previous, 3 * ONE, self.rules.max)
+    }
+
+    /// The wait after one whose jitter-free part is `base`, drawn from `random` according to
+    /// the jitter kind; for [`Jitter::Decorrelated`], `base` is the previous wait.
+    #[inline]
+    pub(crate) const fn jittered_us(&self, base: u64, random: u32) -> u64 {
+        match self.rules.jitter_kind {
+            Jitter::Added => match self.rules.jitter {
+                0 => base,
+                bound => self.cap(base.saturating_add(scale(bound, random))),
+            },
+            Jitter::Full => scale(base, random),
+            Jitter::Equal => {
+                let half = base / 2;
+                base - half + scale(half, random)
+            }
+            Jitter::Decorrelated => {
+                let low = self.first_base_us();
+                let high = previous_times_three(base);
+                if high > low {
+                    self.cap(low + scale(high - low, random))
+                } else {
+                    self.cap(low)
+                }
+            }
+        }
+    }
+
+    /// Whether a wait draws from the RNG.
+    #[inline]
+    pub(crate) const fn draws(&self) -> bool {
+        !matches!(self.rules.jitter_kind, Jitter::Added) || self.rules.jitter != 0
+    }
+
+    #[inline]
+    pub(crate) const fn jitter_kind(&self) -> Jitter {
+        self.rules.jitter_kind
     }
 
     #[inline]
@@ -256,6 +339,7 @@ impl<const N: usize> Backoff<N> {
                 attempts: DEFAULT_ATTEMPTS,
                 factor: 2 * ONE,
                 shape: Shape::List,
+                jitter_kind: Jitter::Added,
             },
         };
         defaults.rebuild(DEFAULT_INITIAL)
@@ -299,6 +383,7 @@ impl<const N: usize> Backoff<N> {
                 attempts: DEFAULT_ATTEMPTS,
                 factor: ONE,
                 shape: Shape::List,
+                jitter_kind: Jitter::Added,
             },
         }
     }
@@ -432,6 +517,20 @@ impl<const N: usize> Backoff<N> {
         self
     }
 
+    /// How the random part of each wait is drawn: [`Jitter::Added`] (stamina's) by default.
+    ///
+    /// ```
+    /// use stamina::{Backoff, Jitter};
+    /// use core::time::Duration;
+    /// let b = Backoff::new().jitter(Jitter::Full);
+    /// assert_eq!(b.max_wait(3), Duration::from_millis(400)); // U(0, 400 ms)
+    /// ```
+    #[inline]
+    pub const fn jitter(mut self, kind: Jitter) -> Self {
+        self.rules.jitter_kind = kind;
+        self
+    }
+
     /// The jitter-free wait after failed try `n` (`n = 1, 2, ...`; `0` is read as `1`), capped at
     /// `wait_max`.
     ///
@@ -447,7 +546,9 @@ impl<const N: usize> Backoff<N> {
         micros::to_duration(self.base_us(n))
     }
 
-    /// The longest wait after failed try `n`: the jitter-free wait plus all the jitter, capped.
+    /// The longest wait after failed try `n`: with [`Jitter::Added`], the jitter-free wait plus
+    /// all the jitter, capped; with [`Jitter::Full`] and [`Jitter::Equal`], the jitter-free wait;
+    /// with [`Jitter::Decorrelated`], `min(wait_max, first * 3^n)`.
     ///
     /// ```
     /// use core::time::Duration;
@@ -459,7 +560,25 @@ impl<const N: usize> Backoff<N> {
     #[must_use]
     #[inline]
     pub const fn max_wait(&self, n: u32) -> Duration {
-        micros::to_duration(self.cap(self.base_us(n).saturating_add(self.rules.jitter)))
+        let longest = match self.rules.jitter_kind {
+            Jitter::Decorrelated => {
+                let view = self.view();
+                let mut longest = view.first_base_us();
+                let mut i = 0;
+                let n = if n == 0 { 1 } else { n };
+                while i < n {
+                    let next = view.decorrelated_bound(longest);
+                    if next == longest {
+                        break; // settled at the cap (or at zero)
+                    }
+                    longest = next;
+                    i += 1;
+                }
+                longest
+            }
+            _ => self.view().longest_us(self.base_us(n)),
+        };
+        micros::to_duration(longest)
     }
 
     /// The worst-case total of all waits: every wait at its longest, for `attempts - 1` waits,
@@ -481,20 +600,29 @@ impl<const N: usize> Backoff<N> {
         } else {
             let waits = self.rules.attempts - 1;
             let (mut total, mut base, mut n) = (0u64, 0u64, 1u32);
+            let mut decorrelated = view.first_base_us();
+            let mut previous = u64::MAX;
             while n <= waits {
                 let next = if n == 1 {
                     view.first_base_us()
                 } else {
                     view.following_base_us(n - 1, base)
                 };
-                let each = view.cap(next.saturating_add(self.rules.jitter));
-                if n as usize > N + 1 && next == base {
+                let each = match self.rules.jitter_kind {
+                    Jitter::Decorrelated => {
+                        decorrelated = view.decorrelated_bound(decorrelated);
+                        decorrelated
+                    }
+                    _ => view.longest_us(next),
+                };
+                if n as usize > N + 1 && next == base && each == previous {
                     // Settled: every remaining wait is the same.
                     total = total.saturating_add(each.saturating_mul((waits - n + 1) as u64));
                     break;
                 }
                 total = total.saturating_add(each);
                 base = next;
+                previous = each;
                 n += 1;
             }
             total
@@ -552,11 +680,6 @@ impl<const N: usize> Backoff<N> {
     #[inline]
     pub(crate) const fn base_us(&self, n: u32) -> u64 {
         self.view().base_us(n)
-    }
-
-    #[inline]
-    const fn cap(&self, us: u64) -> u64 {
-        self.view().cap(us)
     }
 
     /// Recomputes what depends on the factor and the cap: the table of an exponential schedule,
@@ -617,6 +740,12 @@ const fn exponential_after<const N: usize>(
     } else {
         grow(table[N - 1], factor, max)
     }
+}
+
+/// `3 * previous`, saturating.
+#[inline]
+const fn previous_times_three(previous: u64) -> u64 {
+    previous.saturating_mul(3)
 }
 
 /// A factor of 1, in the 1024ths that growth factors are kept in. The resolution is coarse

@@ -49,7 +49,7 @@ pub mod __private;
 
 pub use attempt::Attempt;
 pub use attempt_timeout::AttemptTimedOut;
-pub use backoff::{Backoff, DEFAULT_TABLE_LEN};
+pub use backoff::{Backoff, Jitter, DEFAULT_TABLE_LEN};
 #[cfg(target_has_atomic = "32")]
 pub use budget::Budget;
 pub use caller::RetryingCaller;

@@ -4,9 +4,8 @@
 
 use core::time::Duration;
 
-use crate::backoff::{Rules, View};
+use crate::backoff::{Jitter, Rules, View};
 use crate::decision::BACK_OFF;
-use crate::rng::scale;
 use crate::switch::{self, Mode};
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
 
@@ -286,7 +285,16 @@ impl Progress {
         self.failures = self.failures.saturating_add(1);
         let base_us = self.base_us;
         self.base_us = schedule.following_base_us(self.failures, base_us);
-        self.next_wait(schedule, base_us, now_us, wait, rng)
+        let next = self.next_wait(schedule, base_us, now_us, wait, rng);
+        if let Jitter::Decorrelated = schedule.jitter_kind() {
+            // Decorrelated waits grow from the last wait drawn, not from a jitter-free one.
+            if wait == BACK_OFF && next <= MAX_WAIT && self.sleeps {
+                self.base_us = next;
+            } else {
+                self.base_us = base_us;
+            }
+        }
+        next
     }
 
     #[inline(always)]
@@ -319,10 +327,8 @@ impl Progress {
             // An override: no jitter, no cap, but never past the deadline.
             return wait.min(remaining);
         }
-        let wait = match schedule.jitter_us() {
-            0 => base_us,
-            bound => schedule.cap(base_us.saturating_add(scale(bound, rng.next_u32()))),
-        };
+        let random = if schedule.draws() { rng.next_u32() } else { 0 };
+        let wait = schedule.jittered_us(base_us, random);
         let wait = wait.min(MAX_WAIT);
         if wait > remaining {
             GIVE_UP
