@@ -10,16 +10,16 @@
 //! aligned at multiples of 100 ms. A request during the outage, or beyond `C` in its window,
 //! fails; the client then asks its retry strategy how long to wait, or gives up.
 //!
-//! Every strategy has stamina's limits: 10 tries, 45 s counted from the first failure (a wait
-//! that would end after it gives up), 100 ms doubling, capped at 5 s. They differ only in the
-//! jitter:
+//! Every client runs stamina's own state machine, [`stamina::Retrying`], with stamina's limits:
+//! 10 tries, 45 s counted from the first failure (a wait that would end after it gives up),
+//! 100 ms doubling, capped at 5 s. The strategies differ only in the jitter
+//! ([`stamina::Jitter`]), with `base = min(5 s, 100 ms * 2^(n-1))`:
 //!
-//! - `none`: `min(5 s, 100 ms * 2^(n-1))`, the same for every client;
-//! - `stamina (additive, default)`: stamina's own state machine, [`stamina::Retrying`], on the
-//!   default schedule, which adds `U(0, 1 s)` before the cap;
-//! - `full jitter`: `U(0, min(5 s, 100 ms * 2^(n-1)))` (AWS);
-//! - `equal jitter`: half of that, plus `U(0, half)` (AWS);
-//! - `decorrelated jitter`: `min(5 s, U(100 ms, 3 * previous wait))` (AWS);
+//! - `none`: `base`, the same for every client (`wait_jitter(Duration::ZERO)`);
+//! - `stamina (additive, default)`: `min(5 s, base + U(0, 1 s))`, [`Jitter::Added`];
+//! - `full jitter`: `U(0, base)`, [`Jitter::Full`];
+//! - `equal jitter`: `base / 2 + U(0, base / 2)`, [`Jitter::Equal`];
+//! - `decorrelated jitter`: `min(5 s, U(100 ms, 3 * previous wait))`, [`Jitter::Decorrelated`];
 //! - `stamina + budget`: the default, with one [`stamina::Budget`] of `N / 10` retries shared by
 //!   the herd: each retry takes a token, each success gives back a tenth of one.
 //!
@@ -36,7 +36,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use stamina::{Backoff, Budget, Decision, FastRng, Retrying, Rng, Step};
+use stamina::{Backoff, Budget, Decision, FastRng, Jitter, Retrying, Step};
 
 /// The server's rate-limit window, and the chart's resolution.
 const WINDOW_US: u64 = 100_000;
@@ -80,6 +80,17 @@ const STRATEGIES: [Strategy; 6] = [
 ];
 
 impl Strategy {
+    /// stamina's default schedule with this strategy's jitter, through `Backoff::jitter`.
+    const fn schedule(self) -> Backoff<0> {
+        match self {
+            Strategy::None => SCHEDULE.wait_jitter(Duration::ZERO),
+            Strategy::Stamina | Strategy::StaminaBudget => SCHEDULE,
+            Strategy::Full => SCHEDULE.jitter(Jitter::Full),
+            Strategy::Equal => SCHEDULE.jitter(Jitter::Equal),
+            Strategy::Decorrelated => SCHEDULE.jitter(Jitter::Decorrelated),
+        }
+    }
+
     const fn name(self) -> &'static str {
         match self {
             Strategy::None => "none",
@@ -181,71 +192,8 @@ trait Policy {
     }
 }
 
-/// The jitter formulas that are not stamina's, on stamina's limits.
-struct Formula {
-    strategy: Strategy,
-    rng: FastRng,
-    /// Failed tries per client.
-    failures: Vec<u8>,
-    /// Decorrelated jitter only: each client's previous wait, in µs.
-    previous: Vec<u32>,
-}
-
-impl Formula {
-    fn new(strategy: Strategy, clients: u32, rng: FastRng) -> Self {
-        let previous = if strategy == Strategy::Decorrelated {
-            vec![u32::try_from(BASE_US).expect("fits"); index(clients)]
-        } else {
-            Vec::new()
-        };
-        Self {
-            strategy,
-            rng,
-            failures: vec![0; index(clients)],
-            previous,
-        }
-    }
-}
-
-impl Policy for Formula {
-    fn failed(&mut self, id: u32, now_us: u64) -> Option<u64> {
-        let i = index(id);
-        self.failures[i] += 1;
-        let n = u32::from(self.failures[i]);
-        // stamina's limits: no more tries, or the deadline has passed.
-        if n >= ATTEMPTS || now_us >= TIMEOUT_US {
-            return None;
-        }
-        let exp = exponential_us(n);
-        let wait = match self.strategy {
-            Strategy::None => exp,
-            Strategy::Full => uniform(&mut self.rng, exp),
-            Strategy::Equal => exp / 2 + uniform(&mut self.rng, exp - exp / 2),
-            Strategy::Decorrelated => {
-                let previous = u64::from(self.previous[i]);
-                let wait = CAP_US.min(BASE_US + uniform(&mut self.rng, previous * 3 - BASE_US));
-                self.previous[i] = u32::try_from(wait).expect("at most 5 s");
-                wait
-            }
-            Strategy::Stamina | Strategy::StaminaBudget => unreachable!("not a formula"),
-        };
-        // A wait that would end after the deadline gives up, as stamina does.
-        (wait <= TIMEOUT_US - now_us).then_some(wait)
-    }
-}
-
-/// `min(cap, base * 2^(n-1))`, the jitter-free wait after failed try `n >= 1`.
-fn exponential_us(n: u32) -> u64 {
-    BASE_US.saturating_mul(1u64 << (n - 1).min(40)).min(CAP_US)
-}
-
-/// `U(0, bound)`: `bound * x / 2^32` for a random `x`, as stamina draws its jitter.
-fn uniform(rng: &mut FastRng, bound: u64) -> u64 {
-    let scaled = (u128::from(bound) * u128::from(rng.next_u32())) >> 32;
-    u64::try_from(scaled).expect("below the bound")
-}
-
-/// stamina itself: one [`Retrying`] state machine per client, and optionally a shared budget.
+/// stamina itself: one [`Retrying`] state machine per client on the strategy's schedule, and
+/// optionally a shared budget.
 struct Stamina {
     rng: FastRng,
     loops: Vec<Retrying<0>>,
@@ -254,10 +202,10 @@ struct Stamina {
 }
 
 impl Stamina {
-    fn new(clients: u32, rng: FastRng, budget: Option<Budget>) -> Self {
+    fn new(schedule: Backoff<0>, clients: u32, rng: FastRng, budget: Option<Budget>) -> Self {
         Self {
             rng,
-            loops: vec![Retrying::new(SCHEDULE); index(clients)],
+            loops: vec![Retrying::new(schedule); index(clients)],
             budget,
             denied: 0,
         }
@@ -299,25 +247,6 @@ fn check_schedule() {
     for n in 1..=ATTEMPTS + 2 {
         assert_eq!(SCHEDULE.wait(n), default.wait(n));
         assert_eq!(SCHEDULE.max_wait(n), default.max_wait(n));
-        assert_eq!(
-            SCHEDULE.wait(n),
-            Duration::from_micros(exponential_us(n)),
-            "the formulas use the same base waits"
-        );
-    }
-    // Without jitter, stamina's state machine and the `none` formula agree on every step, the
-    // give-up included.
-    let mut machine = Retrying::new(SCHEDULE.wait_jitter(Duration::ZERO));
-    let mut formula = Formula::new(Strategy::None, 1, FastRng::new(0));
-    let mut now_us = 0;
-    loop {
-        let step = machine.failed(now_us, Decision::Retry, &mut FastRng::new(0));
-        let wait = formula.failed(0, now_us);
-        assert_eq!(step, wait.map_or(Step::GiveUp, Step::RetryAfter));
-        match wait {
-            Some(wait) => now_us += wait,
-            None => break,
-        }
     }
 }
 
@@ -403,26 +332,9 @@ fn run(strategy: Strategy, config: &Config, chart_us: u64) -> Stats {
         seed = seeder.next_u64();
     }
     let rng = FastRng::new(seed);
-    let mut stats = match strategy {
-        Strategy::Stamina => simulate(
-            config,
-            chart_us,
-            &mut Stamina::new(config.clients, rng, None),
-        ),
-        Strategy::StaminaBudget => {
-            let budget = Budget::new(config.clients / 10);
-            simulate(
-                config,
-                chart_us,
-                &mut Stamina::new(config.clients, rng, Some(budget)),
-            )
-        }
-        formula => simulate(
-            config,
-            chart_us,
-            &mut Formula::new(formula, config.clients, rng),
-        ),
-    };
+    let budget = (strategy == Strategy::StaminaBudget).then(|| Budget::new(config.clients / 10));
+    let mut policy = Stamina::new(strategy.schedule(), config.clients, rng, budget);
+    let mut stats = simulate(config, chart_us, &mut policy);
     stats.elapsed = started.elapsed();
     stats
 }
