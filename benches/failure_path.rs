@@ -89,7 +89,7 @@ fn ten_jittered_waits(c: &mut Criterion) {
         })
     });
     g.bench_function(
-        "hand-written retry loop calling the operation (baseline for retry!)",
+        "hand-written retry loop calling the operation (reference for retry!)",
         |b| {
             b.iter(|| {
                 let (initial, max, jitter, timeout) =

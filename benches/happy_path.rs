@@ -59,6 +59,36 @@ fn happy_path(c: &mut Criterion) {
     g.bench_function("plain call (baseline)", |b| {
         b.iter(|| operation(black_box(7)))
     });
+    g.bench_function(
+        "hand-written retry loop (reads no clock before a failure)",
+        |b| {
+            b.iter(|| {
+                let (mut tries, mut base, mut start) = (0u32, 100_000u64, 0u64);
+                let mut rng = stamina::StdRng::new();
+                loop {
+                    let error = match operation(black_box(7)) {
+                        Ok(value) => break Ok(value),
+                        Err(error) => error,
+                    };
+                    let now = stamina::Clock::now_us(&mut stamina::StdClock::new());
+                    if tries == 0 {
+                        start = now;
+                    }
+                    tries += 1;
+                    if tries >= 10 {
+                        break Err(error);
+                    }
+                    let jitter = (1_000_000 * u64::from(stamina::Rng::next_u32(&mut rng))) >> 32;
+                    let wait = (base + jitter).min(5_000_000);
+                    if now.saturating_sub(start).saturating_add(wait) > 45_000_000 {
+                        break Err(error);
+                    }
+                    std::thread::sleep(Duration::from_micros(wait));
+                    base = (base * 2).min(5_000_000);
+                }
+            })
+        },
+    );
     g.bench_function("stamina retry!", |b| {
         b.iter(|| stamina::retry!(on = |_: &u64| true, operation(black_box(7))))
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the criterion benchmarks several times and prints, per benchmark, the median time over
-# the runs and the median ratio to the group's baseline (the benchmark whose name says
-# "baseline"), each ratio taken within one run: the machines are shared and noisy, so only
+# the runs and the median ratio to the group's baseline (the benchmark whose name ends in
+# "(baseline)"), each ratio taken within one run: the machines are shared and noisy, so only
 # ratios measured side by side mean something.
 #
 # Usage: bash benches/report.sh [RUNS]      (3 runs by default; about 1.5 minutes each)
@@ -33,7 +33,7 @@ for group in $(cut -f2 "$results" | sort -u); do
         awk -F'\t' -v g="$group" -v n="$name" '$2 == g && $3 == n' "$results" | grep -q . || continue
         time_ns=$(awk -F'\t' -v g="$group" -v n="$name" '$2 == g && $3 == n { print $4 }' "$results" | median)
         ratio=$(awk -F'\t' -v g="$group" -v n="$name" '
-            $2 == g && index($3, "baseline") { base[$1] = $4 }
+            $2 == g && $3 ~ /\(baseline\)$/ { base[$1] = $4 }
             $2 == g && $3 == n { mine[$1] = $4 }
             END { for (r in mine) print mine[r] / base[r] }' "$results" | median)
         printf '| %s | %.2f ns | %.2fx |\n' "$name" "$time_ns" "$ratio"
