@@ -19,7 +19,7 @@ pub const DEFAULT_TABLE_LEN: usize = 10;
 /// It holds a table of `N` jitter-free waits: computed by the exponential builder
 /// ([`Backoff::new`], [`Backoff::exponential`]) or given as a list ([`Backoff::from_waits`]).
 /// Before each retry, a random jitter in `[0, wait_jitter)` is added and the sum is capped at
-/// `wait_max`:
+/// `wait_max` (stamina's rule, the default; [`Backoff::jitter`] picks another [`Jitter`]):
 ///
 /// ```text
 /// wait(n) = min(wait_max, wait_initial * wait_exp_base^(n-1) + U(0, wait_jitter))
