@@ -8,9 +8,18 @@ use core::future::Future;
 
 /// A monotonic clock that can block: what [`retry!`](crate::retry!) sleeps on.
 ///
-/// `now_us` is microseconds since any fixed point (the loop only subtracts readings), and must
-/// never go backwards; a hardware counter that wraps must be widened by the implementor. A
-/// reading that does go backwards is treated as no time passing.
+/// What an implementation must guarantee:
+///
+/// - `now_us` is microseconds since any fixed point (the loop only subtracts readings) and
+///   never goes backwards. A reading that does go backwards is treated as no time passing, so
+///   a counter that wraps would make a loop's timeout come late or never: widen it with
+///   [`WrappingClock`](crate::WrappingClock), which also reads the counter often enough during
+///   long sleeps not to miss a wrap.
+/// - `sleep_us(us)` returns after at least `us` microseconds (oversleeping by a tick is
+///   expected), whatever `us` is, up to `i64::MAX`: split what the hardware cannot wait at
+///   once, as [`DelayClock`](https://docs.rs/stamina/latest/stamina/struct.DelayClock.html) does.
+///   The loops never ask for a zero wait.
+/// - Neither panics. Saturate (at `u64::MAX`) rather than overflow.
 ///
 /// # Examples
 ///

@@ -43,6 +43,7 @@ mod switch;
 pub mod testing;
 #[cfg(feature = "tokio")]
 mod tokio_clock;
+mod wrapping_clock;
 
 #[doc(hidden)]
 pub mod __private;
@@ -87,3 +88,4 @@ pub use switch::{is_active, is_testing, set_active, set_testing, TestingGuard};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use tokio_clock::TokioClock;
+pub use wrapping_clock::WrappingClock;
