@@ -313,13 +313,39 @@ pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
 
 /// The per-attempt timeout of `retry_async!`, in µs.
 #[inline]
-pub fn attempt_timeout_us(timeout: Duration) -> u64 {
-    micros::from_duration(timeout)
+pub fn attempt_timeout_us(timeout: Option<Duration>) -> u64 {
+    match timeout {
+        Some(timeout) => micros::from_duration(timeout),
+        None => u64::MAX,
+    }
+}
+
+/// What the keys that take a `Duration` accept: a `Duration`, and a clear error otherwise.
+#[diagnostic::on_unimplemented(
+    message = "this key takes a `core::time::Duration`, not `{Self}`",
+    label = "expected a `Duration`",
+    note = "write e.g. `Duration::from_secs(30)` or `Duration::from_millis(250)`"
+)]
+pub trait DurationKey {
+    fn duration(self) -> Duration;
+}
+
+impl DurationKey for Duration {
+    #[inline(always)]
+    fn duration(self) -> Duration {
+        self
+    }
+}
+
+/// Takes the value of a key that is a `Duration`.
+#[inline(always)]
+pub fn duration_key(value: impl DurationKey) -> Option<Duration> {
+    Some(value.duration())
 }
 
 /// Runs one attempt against the clock: the attempt's result, or `AttemptTimedOut` turned into
-/// the error type if the clock's sleep ends first. The attempt is polled first, so an attempt
-/// that is ready at once always wins.
+/// the error type if the clock's sleep ends first. The attempt is polled first, alone, so an
+/// attempt that is ready at once always wins and starts no sleep.
 pub async fn race<T, E, C>(
     attempt: impl core::future::Future<Output = Result<T, E>>,
     clock: &mut C,
@@ -332,6 +358,16 @@ where
     use core::future::Future;
     use core::task::Poll;
     let mut attempt = core::pin::pin!(attempt);
+    // The clock's sleep starts only if the attempt is not ready at once: a test clock that
+    // records its sleeps then records none for an attempt that did not wait.
+    let first = core::future::poll_fn(|cx| match attempt.as_mut().poll(cx) {
+        Poll::Ready(result) => Poll::Ready(Some(result)),
+        Poll::Pending => Poll::Ready(None),
+    })
+    .await;
+    if let Some(result) = first {
+        return result;
+    }
     let mut sleep = core::pin::pin!(clock.sleep_us(timeout_us));
     core::future::poll_fn(|cx| {
         if let Poll::Ready(result) = attempt.as_mut().poll(cx) {

@@ -48,6 +48,11 @@
 /// start). So a call that succeeds at once computes nothing and reads no clock. Closures given
 /// to `on` and `on_retry` need their parameter's type written (`|e: &MyError|`).
 ///
+/// The expansion names its own locals with a leading `__` (`__clock`, `__error`, ...): a
+/// `const` or unit struct of yours with such a name in scope at the call site would clash with
+/// them (`macro_rules!` hides local variables from your code, but not your items from its
+/// patterns).
+///
 /// Because `clock`, `on` and `on_retry` live across the tries, what they borrow mutably the
 /// operation cannot borrow too: `clock = &mut self.timer` with an operation `self.read()` (which
 /// takes `&mut self`) does not compile. Borrow disjoint fields instead (`self.bus.read()`), or
@@ -327,7 +332,7 @@ macro_rules! __retry_loop {
         let mut __hook = $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*);
         // A function, not a value: the default name is a constant that an async loop then need
         // not keep in its future.
-        let __name = $crate::__retry_pick!(name [|| -> &'static str { $crate::__private::concat!(
+        let __name = $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str { $crate::__private::concat!(
             $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
         ) }] [$crate::__private::name] [] $($key = $value)*);
         let __budget = $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*);
@@ -380,7 +385,7 @@ macro_rules! __retry_attempt {
         $crate::__private::race(
             async { $crate::__private::operation_result('__stamina_operation: { $op }) },
             &mut $clock,
-            $crate::__private::attempt_timeout_us($timeout),
+            $crate::__private::attempt_timeout_us($crate::__private::duration_key($timeout)),
         )
         .await
     };
@@ -459,10 +464,10 @@ macro_rules! __retry_schedule {
         $crate::__private::schedule(
             $crate::__retry_pick!(backoff [$crate::__private::DEFAULT_BACKOFF] [] [] $($key = $value)*),
             $crate::__retry_pick!(attempts [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
-            $crate::__retry_pick!(timeout [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_initial [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_max [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_jitter [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
+            $crate::__retry_pick!(timeout [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_initial [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_max [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
+            $crate::__retry_pick!(wait_jitter [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
             $crate::__retry_pick!(wait_exp_base [$crate::__private::None] [$crate::__private::exp_base] [] $($key = $value)*),
         )
     };

@@ -1,5 +1,13 @@
 //! Compile-fail and compile-pass tests of `retry!` and `retry_async!`, run with trybuild.
 //!
+//! `tests/ui/fail/`: misuses, each with the error it must give (`.stderr`). `tests/ui/pass/`:
+//! programs that must compile and run, each calling the macros from hostile code: `mod core`
+//! and `mod std` at the root, `#![no_implicit_prelude]`, `#![deny(warnings)]` with strict
+//! lints, local `stringify!`/`concat!`/... macros and items named `Ok`, `Err`, `Some`, `None`,
+//! async blocks, closures, labeled `break`/`continue`, `?` and `return` in the operation,
+//! `&mut self` methods, and `const` schedules. Each asserts the result and the number of tries
+//! or waits on a `ManualClock`, so no real time passes.
+//!
 //! The `.stderr` files beside each case in `tests/ui/fail/` are the exact compiler output and
 //! are pinned to the toolchain in use (rustc 1.95): another rustc may word or lay out the
 //! diagnostics differently and fail this test without any change to the macros. After checking
