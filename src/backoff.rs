@@ -455,7 +455,7 @@ impl<const N: usize> Backoff<N> {
     }
 
     /// An integer growth factor (stamina's `wait_exp_base`); `0` is read as `1` (no growth),
-    /// and factors above 4,194,303 as 4,194,303 (either reaches any cap in a few steps).
+    /// and factors above about 4,194,304 as that (either reaches any cap in a few steps).
     /// On a list ([`Backoff::from_waits`]), the growth of the waits past its end.
     ///
     /// ```
@@ -471,7 +471,7 @@ impl<const N: usize> Backoff<N> {
     /// A fractional growth factor `num / den` in integer arithmetic, e.g. `(3, 2)` for 1.5. Each
     /// wait is the previous one times the factor, rounded down to the microsecond. The factor is
     /// kept in 1/1024ths, rounded down (1.5 and 1.25 are exact, 1.1 is read as 1.0996), and
-    /// one below 1 + 1/1024 is read as 1 (and one above 4,194,303 as that): waits never
+    /// one below 1 + 1/1024 is read as 1 (and one above about 4,194,304 as that): waits never
     /// shrink, and always settle within tens of
     /// thousands of steps. `den == 0` is read as `den == 1`. Growing a wait is a multiplication,
     /// never a division; only building a ratio (not an integer) factor divides, at compile time

@@ -24,6 +24,7 @@
 ))]
 
 #[test]
+#[cfg_attr(miri, ignore = "runs the compiler")]
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/fail/*.rs");

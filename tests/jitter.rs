@@ -7,6 +7,9 @@ use stamina::{Backoff, Decision, FastRng, Jitter, Retrying, Step};
 
 mod common;
 
+/// Seeds per check (Miri, which checks every access, runs fewer).
+const SEEDS: u64 = if cfg!(miri) { 20 } else { 200 };
+
 const KINDS: [Jitter; 4] = [
     Jitter::Added,
     Jitter::Full,
@@ -34,7 +37,7 @@ fn us(d: Duration) -> u64 {
 fn full_jitter_draws_below_the_jitter_free_wait() {
     let b = Backoff::new().jitter(Jitter::Full).no_timeout();
     let mut below_half = 0;
-    for seed in 0..200 {
+    for seed in 0..SEEDS {
         for (n, w) in (1u32..).zip(waits(b, seed)) {
             let base = us(b.wait(n));
             assert!(w < base, "wait {w} after try {n} not below {base}");
@@ -50,7 +53,7 @@ fn full_jitter_draws_below_the_jitter_free_wait() {
 #[test]
 fn equal_jitter_draws_in_the_upper_half() {
     let b = Backoff::new().jitter(Jitter::Equal).no_timeout();
-    for seed in 0..200 {
+    for seed in 0..SEEDS {
         for (n, w) in (1u32..).zip(waits(b, seed)) {
             let base = us(b.wait(n));
             assert!(
@@ -66,7 +69,7 @@ fn equal_jitter_draws_in_the_upper_half() {
 fn decorrelated_jitter_wanders_between_the_first_wait_and_three_times_the_last() {
     let b = Backoff::new().jitter(Jitter::Decorrelated).no_timeout();
     let first = us(b.wait(1));
-    for seed in 0..200 {
+    for seed in 0..SEEDS {
         let mut previous = first;
         for w in waits(b, seed) {
             let high = (previous * 3).min(5_000_000);
@@ -92,7 +95,7 @@ fn no_wait_exceeds_max_wait_and_no_loop_exceeds_max_total_wait() {
                 .attempts(20)
                 .no_timeout(),
         ] {
-            for seed in 0..100 {
+            for seed in 0..SEEDS / 2 {
                 let waits = waits(schedule, seed);
                 for (n, w) in (1u32..).zip(&waits) {
                     let bound = us(schedule.max_wait(n));

@@ -594,6 +594,7 @@ fn the_std_clock_and_rng_are_the_defaults() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "100,000 steps are too slow under Miri; the plain runs cover them")]
 fn a_hundred_thousand_attempts_through_the_macro() {
     let clock = ManualClock::new();
     let mut tries = 0u32;
@@ -686,6 +687,7 @@ fn print_default_rng_draws() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "spawns a process")]
 fn the_default_rng_differs_between_processes() {
     let run = || {
         let out = std::process::Command::new(std::env::current_exe().unwrap())

@@ -132,7 +132,8 @@ fn jitter_is_added_before_the_cap() {
         .wait_max(Duration::from_secs(5));
     let mut rng = FastRng::new(7);
     let mut capped = 0;
-    for _ in 0..10_000 {
+    let draws = if cfg!(miri) { 300 } else { 10_000 };
+    for _ in 0..draws {
         let Step::RetryAfter(wait) = Retrying::new(b).failed(0, Decision::Retry, &mut rng) else {
             panic!("gave up on the first failure");
         };
@@ -140,7 +141,7 @@ fn jitter_is_added_before_the_cap() {
         capped += usize::from(wait == 5_000_000);
     }
     // About half of 4.5 s + U(0, 1 s) lands past 5 s and is cut to it.
-    assert!((4_000..6_000).contains(&capped), "{capped}");
+    assert!((draws * 2 / 5..draws * 3 / 5).contains(&capped), "{capped} of {draws}");
 }
 
 #[test]
@@ -166,6 +167,7 @@ fn attempts_zero_and_one_both_mean_one_try() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "100,000 steps are too slow under Miri; the plain runs cover them")]
 fn a_hundred_thousand_attempts_never_overflow() {
     let b = Backoff::new().attempts(100_000).no_timeout();
     let mut rng = FastRng::new(3);
@@ -228,7 +230,7 @@ fn unlimited_attempts_are_bounded_by_the_timeout() {
 fn never_sleeps_past_the_deadline() {
     // Tries that take time, and jitter: every wait ends by the deadline, counted from the end
     // of the first failed try.
-    for seed in 0..200 {
+    for seed in 0..if cfg!(miri) { 20 } else { 200 } {
         let mut rng = FastRng::new(seed);
         let b = Backoff::new()
             .unlimited_attempts()
@@ -472,7 +474,7 @@ fn unlimited_attempts_without_timeout_go_on() {
     let mut r = Retrying::new(b);
     let mut rng = FastRng::new(8);
     let mut now = 0u64;
-    for _ in 0..10_000 {
+    for _ in 0..if cfg!(miri) { 300 } else { 10_000 } {
         match r.failed(now, Decision::Retry, &mut rng) {
             Step::RetryAfter(wait) => now += wait,
             Step::GiveUp => panic!("gave up after {} retries", r.retries()),
