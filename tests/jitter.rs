@@ -44,9 +44,11 @@ fn full_jitter_draws_below_the_jitter_free_wait() {
             below_half += usize::from(w < base / 2);
         }
     }
+    // 9 waits per loop: about half of them fall in the lower half.
+    let waits = SEEDS * 9;
     assert!(
-        below_half > 700,
-        "about half of 1,800 waits fall in the lower half: {below_half}"
+        below_half as u64 * 5 > waits * 2,
+        "{below_half} of {waits} in the lower half"
     );
 }
 
@@ -135,6 +137,10 @@ fn the_default_is_stamina_s_added_jitter() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "walks tens of thousands of growth steps: too slow under Miri"
+)]
 fn extreme_schedules_do_not_overflow() {
     for kind in KINDS {
         let b = Backoff::new()

@@ -594,7 +594,10 @@ fn the_std_clock_and_rng_are_the_defaults() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "100,000 steps are too slow under Miri; the plain runs cover them")]
+#[cfg_attr(
+    miri,
+    ignore = "100,000 steps are too slow under Miri; the plain runs cover them"
+)]
 fn a_hundred_thousand_attempts_through_the_macro() {
     let clock = ManualClock::new();
     let mut tries = 0u32;

@@ -141,7 +141,10 @@ fn jitter_is_added_before_the_cap() {
         capped += usize::from(wait == 5_000_000);
     }
     // About half of 4.5 s + U(0, 1 s) lands past 5 s and is cut to it.
-    assert!((draws * 2 / 5..draws * 3 / 5).contains(&capped), "{capped} of {draws}");
+    assert!(
+        (draws * 2 / 5..draws * 3 / 5).contains(&capped),
+        "{capped} of {draws}"
+    );
 }
 
 #[test]
@@ -167,7 +170,10 @@ fn attempts_zero_and_one_both_mean_one_try() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "100,000 steps are too slow under Miri; the plain runs cover them")]
+#[cfg_attr(
+    miri,
+    ignore = "100,000 steps are too slow under Miri; the plain runs cover them"
+)]
 fn a_hundred_thousand_attempts_never_overflow() {
     let b = Backoff::new().attempts(100_000).no_timeout();
     let mut rng = FastRng::new(3);
