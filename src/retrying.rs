@@ -123,9 +123,9 @@ impl<const N: usize> Retrying<N> {
     /// answers how long to wait before the next try, or to give up.
     ///
     /// Gives up when: the decision is [`Decision::GiveUp`]; the tries are used up; the deadline
-    /// (`timeout` after the first failure) has been reached (so a zero timeout means one try) or the wait would end after it. An
-    /// override ([`Decision::RetryAfter`]) is clamped to the deadline. `rng` is drawn at most
-    /// once, and only for a jittered wait.
+    /// (`timeout` after the first failure) has been reached (so a zero timeout means one try),
+    /// or the wait would end after it. An override ([`Decision::RetryAfter`]) is clamped to the
+    /// deadline. `rng` is drawn at most once, and only for a jittered wait.
     ///
     /// ```
     /// use stamina::{Backoff, Decision, FastRng, Retrying, Step};
