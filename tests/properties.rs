@@ -1,3 +1,9 @@
+//! Property tests (see below).
+
+// Thousands of generated cases, some walking the growth to `u32::MAX` tries: far too slow under
+// Miri, which runs `tests/invariants.rs` (a fixed sample of the same space) instead.
+#![cfg(not(miri))]
+
 mod common;
 
 // Property tests (proptest) of the schedule and of the `Retrying` state machine over the whole
