@@ -232,7 +232,13 @@ impl View<'_> {
         match self.rules.jitter_kind {
             Jitter::Added => match self.rules.jitter {
                 0 => base,
-                bound => self.cap(base.saturating_add(scale(bound, random))),
+                // `base <= max`, and the jitter is cut to what fits above `max` (what the cap
+                // would take anyway): the sum cannot overflow, so it needs no carry check.
+                bound => {
+                    let room = u64::MAX - self.rules.max;
+                    let bound = if bound < room { bound } else { room };
+                    self.cap(base + scale(bound, random))
+                }
             },
             Jitter::Full => scale(base, random),
             Jitter::Equal => {
