@@ -313,11 +313,8 @@ pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
 
 /// The per-attempt timeout of `retry_async!`, in µs.
 #[inline]
-pub fn attempt_timeout_us(timeout: Option<Duration>) -> u64 {
-    match timeout {
-        Some(timeout) => micros::from_duration(timeout),
-        None => u64::MAX,
-    }
+pub fn attempt_timeout_us(timeout: impl DurationKey) -> u64 {
+    micros::from_duration(timeout.duration())
 }
 
 /// What the keys that take a `Duration` accept: a `Duration`, and a clear error otherwise.

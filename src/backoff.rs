@@ -247,7 +247,7 @@ impl View<'_> {
             }
             Jitter::Decorrelated => {
                 let low = self.first_base_us();
-                let high = previous_times_three(base);
+                let high = base.saturating_mul(3);
                 if high > low {
                     self.cap(low + scale(high - low, random))
                 } else {
@@ -746,12 +746,6 @@ const fn exponential_after<const N: usize>(
     } else {
         grow(table[N - 1], factor, max)
     }
-}
-
-/// `3 * previous`, saturating.
-#[inline]
-const fn previous_times_three(previous: u64) -> u64 {
-    previous.saturating_mul(3)
 }
 
 /// A factor of 1, in the 1024ths that growth factors are kept in. The resolution is coarse

@@ -385,7 +385,7 @@ macro_rules! __retry_attempt {
         $crate::__private::race(
             async { $crate::__private::operation_result('__stamina_operation: { $op }) },
             &mut $clock,
-            $crate::__private::attempt_timeout_us($crate::__private::duration_key($timeout)),
+            $crate::__private::attempt_timeout_us($timeout),
         )
         .await
     };
