@@ -8,7 +8,7 @@ use stamina::testing::ManualClock;
 use stamina::{Backoff, Decision, FastRng, RetryingCaller};
 
 mod common;
-use common::{transient, Error};
+use common::{block_on, transient, Error};
 
 fn fails(calls: &mut u32, failures: u32) -> Result<u32, Error> {
     *calls += 1;
@@ -96,19 +96,8 @@ fn async_closures_may_borrow_mutably() {
         log.push(calls);
         fails(&mut calls, 2)
     });
-    let r = futures_lite_block_on(future);
+    let r = block_on(future);
     assert_eq!(r, Ok(3));
     assert_eq!(log, [0, 1, 2]);
     assert_eq!(clock.sleeps(), 2);
-}
-
-/// Runs a future whose clock never really waits.
-fn futures_lite_block_on<F: core::future::Future>(future: F) -> F::Output {
-    let mut future = core::pin::pin!(future);
-    let mut cx = core::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let core::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
 }

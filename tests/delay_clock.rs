@@ -6,6 +6,7 @@
 
 /// With `defmt` on, every test binary needs a global logger: the shared one drops the lines.
 mod common;
+use common::block_on;
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -33,17 +34,6 @@ impl embedded_hal_async::delay::DelayNs for Recorder {
     }
     async fn delay_us(&mut self, us: u32) {
         self.calls_us.push(us);
-    }
-}
-
-fn block_on<F: core::future::Future>(future: F) -> F::Output {
-    use core::task::{Context, Poll, Waker};
-    let mut future = core::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 

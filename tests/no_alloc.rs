@@ -12,7 +12,7 @@ use std::time::Duration;
 use stamina::{retry, retry_async, Backoff, Decision, FastRng, Retrying, RetryingCaller, Step};
 
 mod common;
-use common::{transient, Error};
+use common::{block_on, transient, Error};
 
 struct Counting;
 
@@ -134,14 +134,4 @@ fn the_state_machine_allocates_nothing() {
 fn the_counter_counts() {
     // The proof that a zero above means something.
     assert_eq!(allocations(|| Box::new(7)), 1);
-}
-
-fn block_on<F: core::future::Future>(future: F) -> F::Output {
-    let mut future = core::pin::pin!(future);
-    let mut cx = core::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let core::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
 }

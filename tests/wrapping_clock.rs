@@ -7,6 +7,7 @@ use core::time::Duration;
 use stamina::{retry, retry_async, AsyncClock, Backoff, Clock, FastRng, WrappingClock};
 
 mod common;
+use common::block_on;
 
 /// A free-running counter of `bits` bits at 1 MHz: `now_us` wraps, sleeping advances it.
 #[derive(Clone, Debug)]
@@ -161,14 +162,4 @@ fn bits_are_clamped_and_64_bits_pass_through() {
     let mut one_bit = WrappingClock::new(Counter::new(1, 0), 0);
     Clock::sleep_us(&mut one_bit, 9);
     assert_eq!(Clock::now_us(&mut one_bit), 9);
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = core::pin::pin!(future);
-    let mut cx = core::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let core::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
 }

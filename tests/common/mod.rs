@@ -14,6 +14,18 @@ pub fn transient(e: &Error) -> bool {
     matches!(e, Error::Transient(_))
 }
 
+/// The smallest executor, for futures whose clock never really waits: polls until ready, with
+/// a waker that does nothing.
+pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
+    let mut future = core::pin::pin!(future);
+    let mut cx = core::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let core::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
 /// With `defmt` on, the retry loops log through defmt, which needs a global logger in every
 /// binary that links them. This one drops the bytes; `tests/defmt_lines.rs` counts them.
 #[cfg(feature = "defmt")]
