@@ -153,14 +153,17 @@ pub fn failed<const N: usize, E, M>(
     // Only built when someone listens: a loop on a server with no report feature and no global
     // hook pays one atomic load per retry.
     let guards = if report::listened() {
-        report::retry_scheduled(&RetryDetails {
-            error: described,
-            name: details.name,
-            retry_num: details.retry_num,
-            wait_for: details.wait_for,
-            waited_so_far: details.waited_so_far,
-            error_type: details.error_type,
-        })
+        report::retry_scheduled(
+            &RetryDetails {
+                error: described,
+                name: details.name,
+                retry_num: details.retry_num,
+                wait_for: details.wait_for,
+                waited_so_far: details.waited_so_far,
+                error_type: details.error_type,
+            },
+            wait_us,
+        )
     } else {
         Guards::NONE
     };

@@ -51,8 +51,12 @@ fn hooks_set() -> bool {
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";
 
 /// Reports one scheduled retry everywhere the features say; returns the hooks' guards.
+/// `wait_us` is `details.wait_for` as it came: the defmt line takes it so, without converting
+/// back from a `Duration` (on firmware with defmt alone, no `Duration` is then built at all).
 #[inline]
-pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>) -> Guards {
+pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_us: u64) -> Guards {
+    #[cfg(not(feature = "defmt"))]
+    let _ = wait_us;
     #[cfg(feature = "log")]
     log::warn!(
         target: "stamina",
@@ -80,7 +84,7 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>) -> Gua
         "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
         details.name,
         details.retry_num,
-        crate::micros::from_duration(details.wait_for),
+        wait_us,
     );
     #[cfg(feature = "metrics")]
     metrics::counter!(
