@@ -7,27 +7,56 @@
 pub use core;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
-pub use core::{compile_error, concat, module_path, stringify};
+pub use core::{compile_error, concat, line, module_path, stringify};
 
 use core::fmt::Debug;
+use core::future::Future;
 use core::time::Duration;
 
 pub use crate::report::Guards;
 use crate::{micros, report, retrying};
-use crate::{AsyncClock, AttemptTimedOut, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng};
+use crate::{
+    AsyncClock, Attempt, AttemptTimedOut, Backoff, Clock, Progress, RetryDetails, RetryOn, Rng,
+};
 
 /// The default schedule, as a constant: evaluated at compile time, never in the loop.
 pub const DEFAULT_BACKOFF: Backoff = Backoff::new();
 
-/// Names the type the operation must have, so that a non-`Result` is reported at the operation,
-/// once, with rustc's own "wrap it in `Ok`" suggestion.
+/// Runs one attempt of `retry!`: the operation's closure, called at once, so that a `?` or a
+/// `return` in the operation ends the attempt rather than the enclosing function. `on` comes
+/// first so that the error type is known from it before the closure is checked: the `?`
+/// inside then knows what to convert its error into. Names the type the operation must have,
+/// so that a non-`Result` is reported at the operation.
 #[inline(always)]
-pub fn operation_result<T, E>(result: Result<T, E>) -> Result<T, E> {
-    result
+pub fn attempt<T, E, M, On: RetryOn<E, M>>(
+    _on: &On,
+    operation: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    operation()
+}
+
+/// [`attempt`] for `retry_async!`: the operation's `async` block, awaited where it stands.
+#[inline(always)]
+pub fn attempt_async<T, E, M, On: RetryOn<E, M>, F: Future<Output = Result<T, E>>>(
+    _on: &On,
+    operation: F,
+) -> F {
+    operation
+}
+
+/// The binding of the `|attempt|` form: the try about to be made.
+#[inline]
+pub fn attempt_now<const N: usize>(progress: &Option<Progress>, backoff: &Backoff<N>) -> Attempt {
+    match progress {
+        Some(progress) => progress.attempt(backoff),
+        None => Progress::NEW.attempt(backoff),
+    }
 }
 
 /// The per-call `on_retry` hook, or none.
 pub trait Hook<E> {
+    /// Whether there is a hook to call: a slow hook makes the loop read its clock again.
+    const PRESENT: bool = true;
     fn call(&mut self, details: &RetryDetails<'_, E>);
 }
 
@@ -36,6 +65,7 @@ pub trait Hook<E> {
 pub struct NoHook;
 
 impl<E> Hook<E> for NoHook {
+    const PRESENT: bool = false;
     #[inline(always)]
     fn call(&mut self, _: &RetryDetails<'_, E>) {}
 }
@@ -103,22 +133,23 @@ pub fn exp_base(arg: impl ExpBaseArg) -> Option<(u32, u32)> {
     Some(arg.ratio())
 }
 
-/// One failed try at a call site: asks `on`, takes the shared step, draws from the budget,
-/// reports the retry, and answers the wait in µs with the hooks' guards, or `None` to give
-/// up. Shared by the blocking and async loops. Inlined at the site, it keeps there only what
-/// is generic; the step itself is out of line and shared.
+/// One failed try at a call site: asks `on`, reads the clock, takes the shared step, draws
+/// from the budget, reports the retry, checks that the wait still fits before the deadline
+/// after the hooks ran (they may be slow during an outage), and answers the wait in µs with
+/// the hooks' guards, or `None` to give up. Shared by the blocking and async loops. Inlined at
+/// the site, it keeps there only what is generic; the step itself is out of line and shared.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub fn failed<const N: usize, E, M>(
+pub fn failed<const N: usize, E, M, H: Hook<E>>(
     state: &mut Option<Progress>,
     waited_us: &mut u64,
     backoff: &Backoff<N>,
-    now_us: u64,
+    now: &mut impl FnMut() -> u64,
     error: &E,
     described: &dyn Debug,
     on: &mut impl RetryOn<E, M>,
     rng: &mut impl Rng,
-    hook: &mut impl Hook<E>,
+    hook: &mut H,
     name: &impl Fn() -> &'static str,
     budget: &impl BudgetKey,
     nesting: &impl Nesting,
@@ -127,6 +158,8 @@ pub fn failed<const N: usize, E, M>(
     if nesting.enclosed() {
         return None;
     }
+    // Read after `on` ran, so that its time counts.
+    let now_us = now();
     let schedule = backoff.view();
     let wait_us =
         retrying::failed_at_site(state, schedule.waits, schedule.rules, now_us, decision, rng);
@@ -152,7 +185,8 @@ pub fn failed<const N: usize, E, M>(
     hook.call(&details);
     // Only built when someone listens: a loop on a server with no report feature and no global
     // hook pays one atomic load per retry.
-    let guards = if report::listened() {
+    let listened = report::listened();
+    let guards = if listened {
         report::retry_scheduled(
             &RetryDetails {
                 error: described,
@@ -167,6 +201,14 @@ pub fn failed<const N: usize, E, M>(
     } else {
         Guards::NONE
     };
+    if H::PRESENT || listened {
+        // The hooks took time: the wait must still end by the deadline.
+        if let Some(progress) = state {
+            if !progress.fits(now(), wait_us) {
+                return None;
+            }
+        }
+    }
     Some((wait_us, guards))
 }
 
@@ -314,10 +356,29 @@ pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
     AttemptTimedOut::after_us(us)
 }
 
-/// The per-attempt timeout of `retry_async!`, in µs.
+/// The per-attempt timeout of `retry_async!`, in µs, at most the longest wait a clock is
+/// asked for (`i64::MAX` µs).
 #[inline]
 pub fn attempt_timeout_us(timeout: impl DurationKey) -> u64 {
-    micros::from_duration(timeout.duration())
+    micros::from_duration(timeout.duration()).min(retrying::MAX_WAIT)
+}
+
+/// The time an attempt may take: `limit_us`, cut to the time left before the loop's deadline
+/// (none before the first failure; zero once it is reached). Reads the clock only after a
+/// failure.
+#[inline]
+pub fn attempt_limit_us(
+    limit_us: u64,
+    progress: &Option<Progress>,
+    now: impl FnOnce() -> u64,
+) -> u64 {
+    match progress {
+        None => limit_us,
+        Some(progress) => match progress.time_left(now()) {
+            Some(left) => limit_us.min(left),
+            None => 0,
+        },
+    }
 }
 
 /// What the keys that take a `Duration` accept: a `Duration`, and a clear error otherwise.
@@ -345,9 +406,11 @@ pub fn duration_key(value: impl DurationKey) -> Option<Duration> {
 
 /// Runs one attempt against the clock: the attempt's result, or `AttemptTimedOut` turned into
 /// the error type if the clock's sleep ends first. The attempt is polled first, alone, so an
-/// attempt that is ready at once always wins and starts no sleep.
+/// attempt that is ready at once always wins and starts no sleep; with a limit of zero, an
+/// attempt that is not ready at once times out without sleeping (a clock is never asked for a
+/// zero wait).
 pub async fn race<T, E, C>(
-    attempt: impl core::future::Future<Output = Result<T, E>>,
+    attempt: impl Future<Output = Result<T, E>>,
     clock: &mut C,
     timeout_us: u64,
 ) -> Result<T, E>
@@ -355,7 +418,6 @@ where
     C: AsyncClock,
     E: From<AttemptTimedOut>,
 {
-    use core::future::Future;
     use core::task::Poll;
     let mut attempt = core::pin::pin!(attempt);
     // The clock's sleep starts only if the attempt is not ready at once: a test clock that
@@ -367,6 +429,9 @@ where
     .await;
     if let Some(result) = first {
         return result;
+    }
+    if timeout_us == 0 {
+        return Err(E::from(AttemptTimedOut::after_us(0)));
     }
     let mut sleep = core::pin::pin!(clock.sleep_us(timeout_us));
     core::future::poll_fn(|cx| {
@@ -387,7 +452,8 @@ pub fn now<C: Clock>(clock: &mut C) -> u64 {
     clock.now_us()
 }
 
-/// Sleeps unless there is nothing to wait (testing mode, zero waits).
+/// Sleeps unless there is nothing to wait (testing mode, zero waits): a clock is never asked
+/// for a zero wait.
 #[inline]
 pub fn sleep<C: Clock>(clock: &mut C, us: u64) {
     if us > 0 {
@@ -400,10 +466,30 @@ pub fn now_async<C: AsyncClock>(clock: &mut C) -> u64 {
     clock.now_us()
 }
 
-/// Waits unless there is nothing to wait.
+/// Waits on the clock; a zero wait (testing mode, `RetryAfter(0)`, `wait_initial = 0`) yields
+/// to the executor once instead, as Python's `sleep(0)` does, so that a loop of zero waits
+/// never starves the other tasks of its thread.
 #[inline]
 pub async fn sleep_async<C: AsyncClock>(clock: &mut C, us: u64) {
     if us > 0 {
         clock.sleep_us(us).await;
+    } else {
+        YieldNow(false).await;
+    }
+}
+
+/// Pending once (after asking to be polled again), then ready.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: core::pin::Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
+        if self.0 {
+            return core::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        core::task::Poll::Pending
     }
 }

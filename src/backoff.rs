@@ -291,7 +291,7 @@ enum Shape {
 }
 
 const UNLIMITED: u32 = 0;
-const NO_TIMEOUT: u64 = u64::MAX;
+pub(crate) const NO_TIMEOUT: u64 = u64::MAX;
 
 const DEFAULT_INITIAL: u64 = 100_000;
 const DEFAULT_MAX: u64 = 5_000_000;

@@ -7,7 +7,7 @@ use core::time::Duration;
 ///
 /// # Examples
 ///
-/// Honour a server's `Retry-After` (clamped to the retry loop's deadline):
+/// Honour a server's `Retry-After` (the loop gives up at once if it ends after its deadline):
 ///
 /// ```
 /// use core::time::Duration;
@@ -32,9 +32,10 @@ pub enum Decision {
     /// Retry after the schedule's next wait.
     Retry,
     /// Retry after this wait instead of the schedule's (not capped by `wait_max`, no jitter
-    /// added, but clamped to the deadline so that a hostile server cannot park the caller).
-    /// Without a timeout nothing bounds it: keep a timeout when honouring a server's
-    /// `Retry-After`.
+    /// added). A wait that would end after the loop's deadline gives up at once with this
+    /// error, like any other wait: the caller never comes back before the server allowed it,
+    /// and a hostile server cannot park it. Without a timeout nothing bounds it: keep a
+    /// timeout when honouring a server's `Retry-After`.
     RetryAfter(Duration),
 }
 
@@ -52,7 +53,7 @@ impl Decision {
             Decision::Retry => Some(BACK_OFF),
             Decision::RetryAfter(wait) => {
                 let us = crate::micros::from_duration(wait);
-                // Cut to the longest wait (292,000 years); the deadline clamps it anyway.
+                // Cut to the longest wait (292,000 years): past any deadline anyway.
                 Some(if us < crate::retrying::MAX_WAIT {
                     us
                 } else {

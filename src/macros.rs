@@ -200,27 +200,59 @@ macro_rules! __retry_parse {
         ))
     };
     // The attempt-binding form.
-    ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $op:expr $(,)?) => {
-        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] attempt [$attempt])
+    ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $($op:tt)+) => {
+        $crate::__retry_operation!($mode [$($pairs)*] attempt [$attempt] [$($op)+] $($op)+)
     };
-    ($mode:ident [$($pairs:tt)*] | $attempt:tt : $ty:ty | $op:expr $(,)?) => {
-        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] attempt [$attempt : $ty])
+    ($mode:ident [$($pairs:tt)*] | $attempt:tt : $ty:ty | $($op:tt)+) => {
+        $crate::__retry_operation!($mode [$($pairs)*] attempt [$attempt : $ty] [$($op)+] $($op)+)
     };
-    ($mode:ident [$($pairs:tt)*] $op:expr $(,)?) => {
-        $crate::__retry_loop!($mode [$($pairs)*] [$op] [$op] plain [])
-    };
-    // Something after the operation.
-    ($mode:ident [$($pairs:tt)*] $op:expr , $($rest:tt)+) => {
-        $crate::__private::compile_error!($crate::__private::concat!(
-            "the operation to retry must come last, after all the keys, e.g. ",
-            "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
-        ))
+    ($mode:ident [$($pairs:tt)*] $($op:tt)+) => {
+        $crate::__retry_operation!($mode [$($pairs)*] plain [] [$($op)+] $($op)+)
     };
     ($mode:ident [$($pairs:tt)*]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`retry!` needs `on = ...` and an operation to retry, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), do_it())`"
         ))
+    };
+}
+
+/// The operation, once as an expression and once as raw tokens (to name the call site).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_operation {
+    ($mode:ident $pairs:tt $form:ident $attempt:tt $raw:tt $op:expr $(,)?) => {
+        $crate::__retry_loop!($mode $pairs [$op] $raw $form $attempt)
+    };
+    // Something after the operation.
+    ($mode:ident $pairs:tt $form:ident $attempt:tt $raw:tt $op:expr , $($rest:tt)+) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation to retry must come last, after all the keys, e.g. ",
+            "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
+        ))
+    };
+}
+
+/// The default name of a call site: the module path and the leading path of the operation's
+/// call without its arguments (`app::db::TcpStream::connect`, `app::db::self.read`), else the
+/// module path and the line (`app::db:42`). Never the operation's text: it may hold
+/// addresses, SQL or secrets, and it would make metrics labels long and unstable.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_name {
+    ([$($path:tt)*] $segment:ident :: $next:ident $($rest:tt)*) => {
+        $crate::__retry_name!([$($path)* $crate::__private::stringify!($segment), "::",] $next $($rest)*)
+    };
+    ([$($path:tt)*] $segment:ident . $next:ident $($rest:tt)*) => {
+        $crate::__retry_name!([$($path)* $crate::__private::stringify!($segment), ".",] $next $($rest)*)
+    };
+    ([$($path:tt)*] $segment:ident ( $($arguments:tt)* ) $($rest:tt)*) => {
+        $crate::__private::concat!(
+            $crate::__private::module_path!(), "::", $($path)* $crate::__private::stringify!($segment)
+        )
+    };
+    ([$($path:tt)*] $($rest:tt)*) => {
+        $crate::__private::concat!($crate::__private::module_path!(), ":", $crate::__private::line!())
     };
 }
 
@@ -317,11 +349,11 @@ macro_rules! __retry_check_key {
     };
 }
 
-/// The loop. `[$op]` twice: once to expand, once to name the call site.
+/// The loop. The operation comes as an expression, and as raw tokens to name the call site.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_loop {
-    ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_text:tt)*] $form:ident [$($attempt:tt)*]) => {{
+    ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_tokens:tt)*] $form:ident [$($attempt:tt)*]) => {{
         $( $crate::__retry_check_key!($key); )*
         let mut __clock = $crate::__retry_pick!(clock [$crate::__retry_default_clock!($mode)] [] [] $($key = $value)*);
         let mut __rng = $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*);
@@ -332,19 +364,21 @@ macro_rules! __retry_loop {
         let mut __hook = $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*);
         // A function, not a value: the default name is a constant that an async loop then need
         // not keep in its future.
-        let __name = $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str { $crate::__private::concat!(
-            $crate::__private::module_path!(), "::", $crate::__private::stringify!($($op_text)*)
-        ) }] [$crate::__private::name] [] $($key = $value)*);
+        let __name = $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str {
+            $crate::__retry_name!([] $($op_tokens)*)
+        }] [$crate::__private::name] [] $($key = $value)*);
         let __budget = $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*);
         let __nesting = $crate::__retry_mode!($mode nesting [$($key = $value)*]);
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
         let mut __progress = $crate::__private::None;
         let mut __waited_us = 0u64;
         loop {
-            $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
-            #[allow(unused_labels)]
-            let __result = $crate::__retry_attempt!($mode [$($key = $value)*] __clock [$op]);
+            // Everything of one try lives in this block: its result and error are dropped
+            // before the wait, so the wait never holds them (an async loop stays `Send`).
             let (__wait, __guards) = {
+                $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
+                let __result =
+                    $crate::__retry_attempt!($mode [$($key = $value)*] __clock __on __progress [$op]);
                 let __error = match __result {
                     $crate::__private::Ok(__value) => {
                         $crate::__private::BudgetKey::deposit(&__budget);
@@ -352,7 +386,6 @@ macro_rules! __retry_loop {
                     }
                     $crate::__private::Err(__error) => __error,
                 };
-                let __now = $crate::__retry_mode!($mode now __clock);
                 let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
                 let __described = {
                     #[allow(unused_imports)]
@@ -360,7 +393,9 @@ macro_rules! __retry_loop {
                     (&$crate::__private::Described(&__error)).described()
                 };
                 match $crate::__private::failed(
-                    &mut __progress, &mut __waited_us, __schedule, __now, &__error, __described,
+                    &mut __progress, &mut __waited_us, __schedule,
+                    &mut || $crate::__retry_mode!($mode now __clock),
+                    &__error, __described,
                     &mut __on, &mut __rng, &mut __hook, &__name, &__budget, &__nesting,
                 ) {
                     $crate::__private::Some(__next) => __next,
@@ -373,32 +408,42 @@ macro_rules! __retry_loop {
     }};
 }
 
-/// One attempt: the operation, or with `attempt_timeout` (async only) the operation raced
-/// against the clock.
+/// One attempt. In `retry!` the operation runs in a closure called at once, in `retry_async!`
+/// in an `async` block awaited in place: a `?` or `return` in it ends the attempt, and `on`
+/// judges its error like any other. With `attempt_timeout` (async only), the attempt races the
+/// clock, for at most the time left before the loop's deadline.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
-    ($mode:ident [$($pairs:tt)*] $clock:ident $op:tt) => {
-        $crate::__retry_attempt!(@scan $mode $clock $op $($pairs)*)
+    ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $op:tt) => {
+        $crate::__retry_attempt!(@scan $mode $clock $on $progress $op $($pairs)*)
     };
-    (@scan async $clock:ident [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
-        $crate::__private::race(
-            async { $crate::__private::operation_result('__stamina_operation: { $op }) },
-            &mut $clock,
+    (@scan async $clock:ident $on:ident $progress:ident [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
+        let __limit_us = $crate::__private::attempt_limit_us(
             $crate::__private::attempt_timeout_us($timeout),
+            &$progress,
+            || $crate::__private::now_async(&mut $clock),
+        );
+        $crate::__private::race(
+            $crate::__private::attempt_async(&$on, async { $op }),
+            &mut $clock,
+            __limit_us,
         )
         .await
-    };
-    (@scan sync $clock:ident $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
+    }};
+    (@scan sync $clock:ident $on:ident $progress:ident $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
         $crate::__private::compile_error!(
             "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
         )
     };
-    (@scan $mode:ident $clock:ident $op:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_attempt!(@scan $mode $clock $op $($rest)*)
+    (@scan $mode:ident $clock:ident $on:ident $progress:ident $op:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_attempt!(@scan $mode $clock $on $progress $op $($rest)*)
     };
-    (@scan $mode:ident $clock:ident [$op:expr]) => {
-        $crate::__private::operation_result('__stamina_operation: { $op })
+    (@scan sync $clock:ident $on:ident $progress:ident [$op:expr]) => {
+        $crate::__private::attempt(&$on, || $op)
+    };
+    (@scan async $clock:ident $on:ident $progress:ident [$op:expr]) => {
+        $crate::__private::attempt_async(&$on, async { $op }).await
     };
 }
 
@@ -422,10 +467,7 @@ macro_rules! __retry_form {
         let $attempt = $crate::__retry_form!(@attempt $progress $backoff);
     };
     (@attempt $progress:ident $backoff:ident) => {
-        match $progress {
-            $crate::__private::Some(ref __state) => $crate::Progress::attempt(__state, $backoff),
-            $crate::__private::None => $crate::Attempt::new(1, $backoff),
-        }
+        $crate::__private::attempt_now(&$progress, $backoff)
     };
     (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!(@get $backoff $pairs) };
     (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };

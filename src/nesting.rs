@@ -2,6 +2,7 @@
 //! outermost loop retries. Three nested layers of 10 tries each would otherwise make up to
 //! 1,000 calls against a service that is already failing.
 
+use core::marker::PhantomData;
 use std::cell::Cell;
 
 std::thread_local! {
@@ -11,10 +12,16 @@ std::thread_local! {
 
 /// A running loop with `flatten = true`: counted in the thread's depth until dropped (when the
 /// loop ends, by any way out of it, a panic included).
+///
+/// Not `Send`: the depth belongs to this thread, so the guard must never move to another one.
+/// A blocking loop cannot hold it across an `.await` anyway (its operation is a closure, where
+/// `.await` does not compile), and should a future ever hold it across one, the future is not
+/// `Send` and `tokio::spawn` rejects it rather than let the count leak into another thread.
 #[derive(Debug)]
 pub struct Flattened {
     counted: bool,
     enclosed: bool,
+    this_thread: PhantomData<*const ()>,
 }
 
 /// Starts counting a loop if `on`; notes whether another counted loop encloses it.
@@ -23,6 +30,7 @@ pub fn flatten(on: bool) -> Flattened {
         return Flattened {
             counted: false,
             enclosed: false,
+            this_thread: PhantomData,
         };
     }
     let outer = DEPTH.with(|depth| {
@@ -33,6 +41,7 @@ pub fn flatten(on: bool) -> Flattened {
     Flattened {
         counted: true,
         enclosed: outer > 0,
+        this_thread: PhantomData,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use core::time::Duration;
 
-use crate::backoff::{Jitter, Rules, View};
+use crate::backoff::{Jitter, Rules, View, NO_TIMEOUT};
 use crate::decision::BACK_OFF;
 use crate::switch::{self, Mode};
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
@@ -97,6 +97,9 @@ pub struct Progress {
     /// The jitter-free wait that follows the next failure (`0` before the first one).
     base_us: u64,
     first_failure_us: u64,
+    /// The schedule's timeout, kept at the first failure: [`NO_TIMEOUT`] when there is none,
+    /// and in testing mode or when inactive (they never wait).
+    timeout_us: u64,
 }
 
 impl<const N: usize> Retrying<N> {
@@ -124,8 +127,13 @@ impl<const N: usize> Retrying<N> {
     ///
     /// Gives up when: the decision is [`Decision::GiveUp`]; the tries are used up; the deadline
     /// (`timeout` after the first failure) has been reached (so a zero timeout means one try),
-    /// or the wait would end after it. An override ([`Decision::RetryAfter`]) is clamped to the
-    /// deadline. `rng` is drawn at most once, and only for a jittered wait.
+    /// or the wait would end after it. An override ([`Decision::RetryAfter`]) follows the same
+    /// rule: one that ends after the deadline gives up at once (a client never comes back
+    /// before the server allowed it, and a hostile server cannot park it). `rng` is drawn at
+    /// most once, and only for a jittered wait.
+    ///
+    /// Pass the time at which the failure was judged: if something slow runs between this call
+    /// and the wait (a hook, a log write), check [`Retrying::time_left`] again before sleeping.
     ///
     /// ```
     /// use stamina::{Backoff, Decision, FastRng, Retrying, Step};
@@ -190,7 +198,30 @@ impl<const N: usize> Retrying<N> {
         micros::to_duration(self.waited_us)
     }
 
-    /// The upcoming try: its number and the jitter-free wait that follows it if it fails.
+    /// The time left at `now_us` before the deadline (`timeout` after the first failure), in
+    /// microseconds: `None` once it is reached, `Some(u64::MAX)` when nothing bounds the loop
+    /// in time (no timeout, testing mode, retrying off) or before the first failure. A driver
+    /// uses it to cut a per-attempt timeout to the deadline, or to check, after slow work
+    /// between [`failed`](Self::failed) and the wait, that the wait still fits.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use stamina::{Backoff, Decision, FastRng, Retrying};
+    ///
+    /// let mut r = Retrying::new(Backoff::new().timeout(Duration::from_secs(1)));
+    /// assert_eq!(r.time_left(5_000_000), Some(u64::MAX)); // no failure yet
+    /// let _ = r.failed(5_000_000, Decision::Retry, &mut FastRng::new(1));
+    /// assert_eq!(r.time_left(5_250_000), Some(750_000));
+    /// assert_eq!(r.time_left(6_000_000), None);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub const fn time_left(&self, now_us: u64) -> Option<u64> {
+        self.progress.time_left(now_us)
+    }
+
+    /// The upcoming try: its number and the jitter-free wait that follows it if it fails (zero
+    /// in testing mode and while retrying is off, which never wait).
     ///
     /// ```
     /// use core::time::Duration;
@@ -199,7 +230,7 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[must_use]
     #[inline]
-    pub const fn attempt(&self) -> Attempt {
+    pub fn attempt(&self) -> Attempt {
         self.progress.attempt(&self.backoff)
     }
 
@@ -223,6 +254,7 @@ impl Progress {
         failures: 0,
         base_us: 0,
         first_failure_us: 0,
+        timeout_us: NO_TIMEOUT,
     };
 
     /// [`Retrying::failed`] on a schedule kept elsewhere.
@@ -248,12 +280,40 @@ impl Progress {
 
     /// [`Retrying::attempt`] on a schedule kept elsewhere.
     #[inline]
-    pub const fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
+    pub fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
         let base_us = match self.failures {
-            0 => backoff.view().first_base_us(),
-            _ => self.base_us,
+            // Before the first failure the switch has not been read yet: read it now.
+            0 if limits(backoff.view().attempts()).1 => backoff.view().first_base_us(),
+            0 => 0,
+            _ if self.sleeps => self.base_us,
+            _ => 0,
         };
         Attempt::from_parts(self.failures.saturating_add(1), base_us)
+    }
+
+    /// [`Retrying::time_left`].
+    #[inline]
+    pub const fn time_left(&self, now_us: u64) -> Option<u64> {
+        if self.timeout_us == NO_TIMEOUT {
+            return Some(u64::MAX);
+        }
+        // Readings only ever get subtracted: a clock's `now` may start anywhere.
+        let elapsed = now_us.saturating_sub(self.first_failure_us);
+        if elapsed >= self.timeout_us {
+            None
+        } else {
+            Some(self.timeout_us - elapsed)
+        }
+    }
+
+    /// Whether a wait of `wait_us` from `now_us` still ends by the deadline: the check a loop
+    /// makes again after its hooks ran, since they may have taken time.
+    #[inline]
+    pub const fn fits(&self, now_us: u64, wait_us: u64) -> bool {
+        match self.time_left(now_us) {
+            Some(left) => wait_us <= left,
+            None => false,
+        }
     }
 
     /// Failed tries so far: in a retry loop's hook, the number of the retry being scheduled.
@@ -272,6 +332,11 @@ impl Progress {
             sleeps,
             base_us: schedule.first_base_us(),
             first_failure_us: now_us,
+            timeout_us: if sleeps {
+                schedule.timeout_us()
+            } else {
+                NO_TIMEOUT
+            },
             ..Self::NEW
         }
     }
@@ -313,23 +378,16 @@ impl Progress {
         if !self.sleeps {
             return 0;
         }
-        let remaining = match schedule.timeout_us() {
-            u64::MAX => u64::MAX, // no time limit
-            timeout => {
-                let elapsed = now_us.saturating_sub(self.first_failure_us);
-                if elapsed >= timeout {
-                    return GIVE_UP;
-                }
-                timeout - elapsed
-            }
+        let Some(remaining) = self.time_left(now_us) else {
+            return GIVE_UP;
         };
-        if wait != BACK_OFF {
-            // An override: no jitter, no cap, but never past the deadline.
-            return wait.min(remaining);
-        }
-        let random = if schedule.draws() { rng.next_u32() } else { 0 };
-        let wait = schedule.jittered_us(base_us, random);
-        let wait = wait.min(MAX_WAIT);
+        let wait = if wait == BACK_OFF {
+            let random = if schedule.draws() { rng.next_u32() } else { 0 };
+            schedule.jittered_us(base_us, random).min(MAX_WAIT)
+        } else {
+            // An override: no jitter, no cap, and the same deadline rule as any wait.
+            wait
+        };
         if wait > remaining {
             GIVE_UP
         } else {

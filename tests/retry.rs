@@ -245,19 +245,35 @@ fn the_loop_never_sleeps_past_the_deadline_when_tries_take_time() {
 }
 
 #[test]
-fn an_override_from_on_is_used_and_clamped() {
+fn an_override_that_ends_after_the_deadline_gives_up_at_once() {
     let clock = ManualClock::new();
+    let mut tries = 0;
     let r: Result<(), Error> = retry!(
         on = |_: &Error| Decision::RetryAfter(Duration::from_secs(7)),
         timeout = Duration::from_secs(10),
         clock = &clock,
+        {
+            tries += 1;
+            Err(Error::Transient(tries))
+        }
+    );
+    // 7 s fit in the 10 s; the next 7 s do not: no sleep until the deadline, no early try.
+    assert_eq!(r, Err(Error::Transient(2)));
+    assert_eq!(clock.waits(), [Duration::from_secs(7)]);
+    assert_eq!(clock.now(), Duration::from_secs(7));
+}
+
+#[test]
+fn an_override_longer_than_the_whole_timeout_gives_up_without_waiting() {
+    let clock = ManualClock::new();
+    let r: Result<(), Error> = retry!(
+        on = |_: &Error| Decision::RetryAfter(Duration::from_secs(30)),
+        timeout = Duration::from_secs(2),
+        clock = &clock,
         Err(Error::Transient(0))
     );
-    assert!(r.is_err());
-    assert_eq!(
-        clock.waits(),
-        [Duration::from_secs(7), Duration::from_secs(3)]
-    );
+    assert_eq!(r, Err(Error::Transient(0)));
+    assert_eq!(clock.sleeps(), 0);
 }
 
 #[test]
@@ -500,75 +516,184 @@ fn on_retry_hook_sees_each_scheduled_retry_only() {
     assert_eq!(calls, 1);
 }
 
+/// The name `on_retry` saw for each call site, in order.
+fn names_seen(run: impl FnOnce(&mut dyn FnMut(&'static str))) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    run(&mut |name| names.push(name));
+    names
+}
+
+mod remote {
+    pub fn connect(_address: &str) -> Result<u32, super::Error> {
+        Err(super::Error::Transient(1))
+    }
+}
+
+struct Db;
+impl Db {
+    fn query(&self, _sql: &str) -> Result<u32, Error> {
+        Err(Error::Transient(1))
+    }
+}
+
 #[test]
-fn the_default_name_is_the_module_path_and_the_operation() {
+fn the_default_name_is_the_call_path_without_its_arguments() {
+    let clock = ManualClock::new();
+    let db = Db;
+    let names = names_seen(|seen| {
+        let _ = retry!(
+            on = transient,
+            attempts = 2,
+            clock = &clock,
+            on_retry = |d: &RetryDetails<'_, Error>| seen(d.name),
+            db.query("SELECT secret FROM users WHERE id = 7")
+        );
+        let _ = retry!(
+            on = transient,
+            attempts = 2,
+            clock = &clock,
+            on_retry = |d: &RetryDetails<'_, Error>| seen(d.name),
+            remote::connect("10.0.0.7:5432")
+        );
+    });
+    assert_eq!(names, ["retry::db.query", "retry::remote::connect"]);
+}
+
+#[test]
+fn without_a_call_path_the_default_name_is_the_module_and_line() {
     let clock = ManualClock::new();
     let mut name = "";
+    let line = line!() + 1;
     let _: Result<(), Error> = retry!(
         on = transient,
         attempts = 2,
         clock = &clock,
         on_retry = |d: &RetryDetails<'_, Error>| name = d.name,
-        Err(Error::Transient(7))
+        { Err(Error::Transient("a literal".len() as u32)) }
     );
-    assert_eq!(name, "retry::Err(Error::Transient(7))");
+    assert_eq!(name, format!("retry:{line}"));
+    assert!(!name.contains("literal"));
 }
 
 fn parse(text: &str) -> Result<u32, Error> {
     text.parse().map_err(|_| Error::Transient(99))
 }
 
-fn question_mark_leaves_the_function(text: &str, clock: &ManualClock) -> Result<u32, Error> {
-    let value = retry!(
-        on = transient,
-        clock = clock,
-        Ok::<u32, Error>(parse(text)?)
-    )?;
-    Ok(value + 1)
+#[test]
+fn a_question_mark_in_the_operation_is_retried() {
+    let clock = ManualClock::new();
+    let inputs = ["x", "y", "41"];
+    let mut tries = 0;
+    let r = retry!(on = transient, clock = &clock, {
+        let text = inputs[tries];
+        tries += 1;
+        let n = parse(text)?;
+        Ok(n + 1)
+    });
+    assert_eq!(r, Ok(42));
+    assert_eq!((tries, clock.sleeps()), (3, 2));
 }
 
 #[test]
-fn question_mark_in_the_operation_returns_unretried() {
+fn a_question_mark_converts_with_from_into_the_error_type_of_on() {
+    #[derive(Debug, PartialEq)]
+    enum AppError {
+        Io(io::ErrorKind),
+        Parse,
+    }
+    impl From<io::Error> for AppError {
+        fn from(e: io::Error) -> Self {
+            AppError::Io(e.kind())
+        }
+    }
+    impl From<core::num::ParseIntError> for AppError {
+        fn from(_: core::num::ParseIntError) -> Self {
+            AppError::Parse
+        }
+    }
+    fn read() -> io::Result<&'static str> {
+        Err(io::ErrorKind::TimedOut.into())
+    }
     let clock = ManualClock::new();
-    assert_eq!(question_mark_leaves_the_function("1", &clock), Ok(2));
-    // A retryable error, but `?` returned it from the function before the loop saw it.
-    assert_eq!(
-        question_mark_leaves_the_function("x", &clock),
-        Err(Error::Transient(99))
+    let mut tries = 0;
+    // No annotation on the result: the error type comes from `on`.
+    let r = retry!(
+        on = |e: &AppError| *e == AppError::Io(io::ErrorKind::TimedOut),
+        attempts = 3,
+        clock = &clock,
+        {
+            tries += 1;
+            let text = if tries < 3 { read()? } else { "x" };
+            let n: u32 = text.parse()?;
+            Ok(n)
+        }
     );
-    assert_eq!(clock.sleeps(), 0);
+    assert_eq!(r, Err(AppError::Parse));
+    assert_eq!((tries, clock.sleeps()), (3, 2));
 }
 
 #[test]
-fn return_and_labeled_break_leave_the_loop() {
-    fn early(clock: &ManualClock, leave: bool) -> u32 {
-        let _: Result<(), Error> = retry!(on = transient, clock = clock, {
-            if leave {
-                return 5;
-            }
-            Err(Error::Fatal)
-        });
-        0
+fn a_question_mark_on_io_results_needs_no_annotation() {
+    fn connect(tries: &mut u32) -> io::Result<u32> {
+        *tries += 1;
+        if *tries < 3 {
+            Err(io::ErrorKind::ConnectionRefused.into())
+        } else {
+            Ok(*tries)
+        }
     }
     let clock = ManualClock::new();
-    assert_eq!(early(&clock, true), 5);
-    assert_eq!(early(&clock, false), 0);
+    let mut tries = 0;
+    let r = retry!(on = io::ErrorKind::ConnectionRefused, clock = &clock, {
+        let n = connect(&mut tries)?;
+        Ok(n * 10)
+    });
+    assert_eq!(r.unwrap(), 30);
+    let mut tries = 0;
+    let r = retry!(
+        on = |e: &io::Error| e.kind() == io::ErrorKind::ConnectionRefused,
+        clock = &clock,
+        {
+            let n = connect(&mut tries)?;
+            Ok(n * 10)
+        }
+    );
+    assert_eq!(r.unwrap(), 30);
+    assert_eq!(clock.sleeps(), 2 + 2);
+}
 
-    let mut outer_rounds = 0;
-    'outer: for round in 0..3 {
-        outer_rounds += 1;
-        let _: Result<(), Error> = retry!(on = transient, clock = &clock, {
-            if round == 1 {
-                continue 'outer;
+#[test]
+fn return_err_in_the_operation_is_an_attempts_error() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<u32, Error> = retry!(on = transient, attempts = 3, clock = &clock, {
+        tries += 1;
+        if tries < 3 {
+            return Err(Error::Transient(tries));
+        }
+        Ok(tries)
+    });
+    assert_eq!(r, Ok(3));
+    assert_eq!(clock.sleeps(), 2);
+}
+
+#[test]
+fn return_ok_in_the_operation_is_a_success() {
+    fn early(clock: &ManualClock, tries: &mut u32) -> u32 {
+        let r: Result<u32, Error> = retry!(on = transient, clock = clock, {
+            *tries += 1;
+            if *tries == 2 {
+                return Ok(5);
             }
-            if round == 2 {
-                break 'outer;
-            }
-            Ok(())
+            Err(Error::Transient(*tries))
         });
+        // The loop's value, not a return from this function.
+        r.unwrap() + 100
     }
-    assert_eq!(outer_rounds, 3);
-    assert_eq!(clock.sleeps(), 0);
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    assert_eq!(early(&clock, &mut tries), 105);
+    assert_eq!((tries, clock.sleeps()), (2, 1));
 }
 
 #[test]

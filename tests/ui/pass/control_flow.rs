@@ -1,7 +1,7 @@
 //! Control flow around and inside the operation: `retry_async!` in an `async` block driven by a
-//! hand-written `block_on`, `retry!` in a closure, a labeled loop whose label the operation
-//! `break`s or `continue`s (even a label named like the macro's own), `?` and `return` in the
-//! operation. Each leaves the retry loop at once, with no further try and no wait.
+//! hand-written `block_on`, `retry!` in a closure, loops inside the operation and around the
+//! macro, `?` and `return` in the operation. The operation is one try: `?` and `return` end that
+//! try with their value, and `on` decides as for any other error.
 
 use core::future::Future;
 use core::task::{Context, Poll, Waker};
@@ -43,21 +43,22 @@ async fn fetch(fails: &mut u32) -> Result<u32, Flaky> {
     }
 }
 
-/// `?` in an async operation leaves the `async fn` without a retry.
-async fn async_question_mark(clock: &ManualClock, tries: &mut u32) -> Result<u32, &'static str> {
-    let v = stamina::retry_async!(on = |_: &Flaky| true, clock = clock, {
+/// `?` in an async operation ends that try; `From` turns the parse error into a `Flaky`.
+async fn async_question_mark(clock: &ManualClock, tries: &mut u32) -> Result<u32, Flaky> {
+    stamina::retry_async!(on = |_: &Flaky| true, clock = clock, {
         *tries += 1;
-        let parsed: Result<u32, &'static str> = Err("bad input");
-        let n = parsed?;
+        let n: u32 = if *tries < 3 { "x" } else { "4" }.parse()?;
         fetch(&mut 0).await.map(|v| v + n)
-    });
-    Ok(v.unwrap_or(0))
+    })
 }
 
-/// `return` from an async operation, on the second try.
+/// `return` from an async operation is that try's result.
 async fn async_return(clock: &ManualClock, tries: &mut u32) -> Result<u32, Flaky> {
     let r = stamina::retry_async!(on = |_: &Flaky| true, clock = clock, {
         *tries += 1;
+        if *tries == 1 {
+            return Err(Flaky);
+        }
         if *tries == 2 {
             return Ok(1000);
         }
@@ -66,14 +67,19 @@ async fn async_return(clock: &ManualClock, tries: &mut u32) -> Result<u32, Flaky
     r.map(|v| v + 1)
 }
 
-/// `?` in a blocking operation leaves the function without a retry.
-fn question_mark(clock: &ManualClock, tries: &mut u32) -> Result<u32, String> {
-    let v: Result<u32, Flaky> = stamina::retry!(on = |_: &Flaky| true, clock = clock, {
+/// `?` in a blocking operation ends that try, which is retried.
+fn question_mark(clock: &ManualClock, tries: &mut u32) -> Result<u32, Flaky> {
+    stamina::retry!(on = |_: &Flaky| true, clock = clock, {
         *tries += 1;
-        let n: u32 = "x".parse().map_err(|e| format!("{e}"))?;
+        let n: u32 = if *tries < 2 { "x" } else { "5" }.parse()?;
         Ok(n)
-    });
-    Ok(v.unwrap_or(0))
+    })
+}
+
+impl From<core::num::ParseIntError> for Flaky {
+    fn from(_: core::num::ParseIntError) -> Self {
+        Flaky
+    }
 }
 
 fn main() {
@@ -99,33 +105,12 @@ fn main() {
     // `?` and `return` in an async operation.
     let clock = ManualClock::new();
     let mut tries = 0;
-    assert_eq!(
-        block_on(async_question_mark(&clock, &mut tries)),
-        Err("bad input")
-    );
-    assert_eq!(tries, 1);
-    let mut tries = 0;
-    assert_eq!(block_on(async_return(&clock, &mut tries)), Ok(1000));
-    assert_eq!(tries, 2);
-    assert_eq!(clock.sleeps(), 1);
-
-    // `break 'outer` out of an async loop from inside the operation.
+    assert_eq!(block_on(async_question_mark(&clock, &mut tries)), Ok(11));
+    assert_eq!((tries, clock.sleeps()), (3, 2));
     let clock = ManualClock::new();
     let mut tries = 0;
-    let got = block_on(async {
-        'outer: loop {
-            let r = stamina::retry_async!(on = |_: &Flaky| true, attempts = 2, clock = &clock, {
-                tries += 1;
-                if tries == 3 {
-                    break 'outer "broke out";
-                }
-                fetch(&mut 1).await
-            });
-            assert_eq!(r, Err(Flaky));
-        }
-    });
-    assert_eq!(got, "broke out");
-    assert_eq!((tries, clock.sleeps()), (3, 1));
+    assert_eq!(block_on(async_return(&clock, &mut tries)), Ok(1001));
+    assert_eq!((tries, clock.sleeps()), (2, 1));
 
     // In an async closure, called twice.
     let clock = ManualClock::new();
@@ -139,7 +124,7 @@ fn main() {
     assert_eq!(block_on(fetch_twice(3)), Err(Flaky));
     assert_eq!(clock.sleeps(), 2 + 2);
 
-    // In a closure: `return` in the operation returns from the closure.
+    // In a closure: `return` in the operation ends the try, not the closure.
     let clock = ManualClock::new();
     let mut calls = 0;
     let mut call = |fail_first: u32| -> Result<u32, Flaky> {
@@ -151,74 +136,59 @@ fn main() {
             }
             if fails > 0 {
                 fails -= 1;
-                Err(Flaky)
-            } else {
-                Ok(fail_first)
+                return Err(Flaky);
             }
+            Ok(fail_first)
         });
         r.map(|v| v * 10)
     };
     assert_eq!(call(1), Ok(10));
     assert_eq!(call(5), Err(Flaky));
-    assert_eq!(call(99), Ok(99));
+    assert_eq!(call(99), Ok(990));
     assert_eq!(calls, 2 + 3 + 1);
     assert_eq!(clock.sleeps(), 1 + 2);
 
-    // A labeled loop: `continue 'outer` skips odd rounds on their first try, `break 'outer`
-    // ends everything with a value, both from inside the operation.
+    // Loops inside the operation keep their own `break` and `continue`, labeled or not; a
+    // labeled loop around the macro is driven by its result.
     let clock = ManualClock::new();
-    let mut seen = Vec::new();
     let mut tries = 0;
-    let mut round = 0u32;
+    let mut seen = Vec::new();
     let last = 'outer: loop {
-        round += 1;
-        let mut fails = 1;
         let r = stamina::retry!(on = |_: &Flaky| true, attempts = 3, clock = &clock, {
             tries += 1;
-            if round % 2 == 0 {
-                continue 'outer;
+            let mut sum = 0;
+            'inner: for i in 0..10 {
+                if i % 2 == 0 {
+                    continue 'inner;
+                }
+                if i > 5 {
+                    break;
+                }
+                sum += i;
             }
-            if round == 5 {
-                break 'outer round;
-            }
-            if fails > 0 {
-                fails -= 1;
-                Err(Flaky)
-            } else {
-                Ok(round)
-            }
+            let mut n = 0;
+            let found = loop {
+                n += 1;
+                if n == tries {
+                    break n;
+                }
+            };
+            if found % 2 == 1 { Err(Flaky) } else { Ok(sum + found) }
         });
-        seen.push(r);
+        match r {
+            Ok(v) if v > 12 => break 'outer v,
+            other => seen.push(other),
+        }
     };
-    assert_eq!(last, 5);
-    assert_eq!(seen, [Ok(1), Ok(3)]);
-    // Rounds 1 and 3: two tries each; rounds 2, 4 and 5: one.
-    assert_eq!(tries, 2 + 1 + 2 + 1 + 1);
+    // Odd tries fail; even ones give 1 + 3 + 5 plus the try's number.
+    assert_eq!(seen, [Ok(11)]);
+    assert_eq!(last, 13);
+    assert_eq!(tries, 4);
     assert_eq!(clock.sleeps(), 2);
-
-    // A user label with the very name the expansion gives its own block: labels are hygienic,
-    // so `break '__stamina_operation` is the user's loop. The first round gives up after two
-    // tries; the second breaks out on its first try.
-    let clock = ManualClock::new();
-    let mut tries = 0;
-    let mut rounds = 0;
-    let got = '__stamina_operation: loop {
-        rounds += 1;
-        let r = stamina::retry!(on = |_: &Flaky| true, attempts = 2, clock = &clock, {
-            tries += 1;
-            if tries == 3 {
-                break '__stamina_operation tries * 100;
-            }
-            Err::<(), _>(Flaky)
-        });
-        assert_eq!(r, Err(Flaky));
-    };
-    assert_eq!((got, rounds), (300, 2));
-    assert_eq!(clock.sleeps(), 1);
 
     // `?` in a blocking operation.
     let clock = ManualClock::new();
     let mut tries = 0;
-    assert!(question_mark(&clock, &mut tries).is_err());
-    assert_eq!((tries, clock.sleeps()), (1, 0));
+    assert_eq!(question_mark(&clock, &mut tries), Ok(5));
+    assert_eq!((tries, clock.sleeps()), (2, 1));
 }
