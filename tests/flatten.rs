@@ -62,3 +62,44 @@ fn loops_without_the_key_are_not_affected() {
     assert_eq!(r, Err(2));
     assert_eq!((outer.get(), inner.get()), (10, 100));
 }
+
+#[test]
+fn flattened_loops_in_tasks_of_a_multi_thread_runtime_keep_each_threads_depth() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        // Tasks interleave and move between the two workers at their `.await`s; a blocking
+        // loop has none inside it (`.await` in `retry!` does not compile), so its depth is
+        // counted and released on one thread.
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                tokio::spawn(async {
+                    let mut seen = Vec::new();
+                    for _ in 0..4 {
+                        seen.push(three_layers(true));
+                        tokio::task::yield_now().await;
+                    }
+                    seen
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert!(task.await.unwrap().iter().all(|&c| c == [10, 10, 10]));
+        }
+        // Every worker's depth is back to zero: a lone loop on either retries in full.
+        let lone: Vec<_> = (0..8)
+            .map(|_| {
+                tokio::spawn(async {
+                    let calls = Cell::new(0);
+                    let r: Result<(), u8> = layer(true, &calls, || Err(1));
+                    (r, calls.get())
+                })
+            })
+            .collect();
+        for task in lone {
+            assert_eq!(task.await.unwrap(), (Err(1), 10));
+        }
+    });
+}

@@ -877,3 +877,89 @@ fn the_attempt_binding_may_be_typed() {
     });
     assert_eq!(r, Ok(2));
 }
+
+/// Runs a loop whose `on` (`slow_on`: from its second call) or hook (otherwise) takes 800 ms of
+/// a manual clock, with a 1 s timeout and 500 ms waits; returns the times at which tries started.
+fn try_times_with_slow_reports(slow_on: bool) -> Vec<Duration> {
+    let clock = ManualClock::new();
+    let mut started = Vec::new();
+    let mut decided = 0;
+    let r: Result<(), Error> = retry!(
+        on = |e: &Error| {
+            decided += 1;
+            if slow_on && decided > 1 {
+                clock.advance(Duration::from_millis(800));
+            }
+            transient(e)
+        },
+        backoff = Backoff::new()
+            .unlimited_attempts()
+            .timeout(Duration::from_secs(1))
+            .wait_initial(Duration::from_millis(500))
+            .wait_exp_base(1)
+            .wait_jitter(NO_JITTER),
+        clock = &clock,
+        on_retry = |_: &RetryDetails<'_, Error>| {
+            if !slow_on {
+                clock.advance(Duration::from_millis(800));
+            }
+        },
+        {
+            started.push(clock.now());
+            Err(Error::Transient(0))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(0)));
+    started
+}
+
+#[test]
+fn time_spent_in_the_hook_counts_against_the_timeout() {
+    // The hook ends at 0.8 s: a 0.5 s wait would start the next try at 1.3 s, past the deadline.
+    assert_eq!(try_times_with_slow_reports(false), [Duration::ZERO]);
+}
+
+#[test]
+fn time_spent_in_the_filter_counts_against_the_timeout() {
+    // The second try fails at 0.5 s; its `on` ends at 1.3 s, past the deadline: give up.
+    assert_eq!(
+        try_times_with_slow_reports(true),
+        [Duration::ZERO, Duration::from_millis(500)]
+    );
+}
+
+#[test]
+fn no_try_starts_after_the_deadline_however_the_clock_moves() {
+    // A clock that jumps 300 ms on each reading, besides the waits: every try still starts
+    // before the deadline, 1 s after the first failure's reading (0.3 s).
+    struct Jumpy<'a>(&'a ManualClock);
+    impl Clock for Jumpy<'_> {
+        fn now_us(&mut self) -> u64 {
+            self.0.advance(Duration::from_millis(300));
+            u64::try_from(self.0.now().as_micros()).unwrap()
+        }
+        fn sleep_us(&mut self, us: u64) {
+            self.0.advance(Duration::from_micros(us));
+        }
+    }
+    let manual = ManualClock::new();
+    let mut started = Vec::new();
+    let r: Result<(), Error> = retry!(
+        on = transient,
+        backoff = Backoff::new()
+            .unlimited_attempts()
+            .timeout(Duration::from_secs(1))
+            .wait_initial(Duration::from_millis(100))
+            .wait_exp_base(1)
+            .wait_jitter(NO_JITTER),
+        clock = Jumpy(&manual),
+        {
+            started.push(manual.now());
+            Err(Error::Transient(0))
+        }
+    );
+    assert_eq!(r, Err(Error::Transient(0)));
+    assert!(started.len() >= 2, "{started:?}");
+    let deadline = Duration::from_millis(1_300);
+    assert!(started.iter().all(|&t| t < deadline), "{started:?}");
+}

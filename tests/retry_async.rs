@@ -282,3 +282,194 @@ async fn the_future_is_send_when_the_operation_is_and_releases_locks_before_wait
     assert_eq!(r, Ok(3));
     assert_eq!(*shared.lock().await, 3);
 }
+
+#[tokio::test]
+async fn time_spent_in_the_hook_counts_against_the_timeout() {
+    let clock = ManualClock::new();
+    let mut started = Vec::new();
+    let r: Result<(), Error> = retry_async!(
+        on = transient,
+        backoff = Backoff::new()
+            .unlimited_attempts()
+            .timeout(Duration::from_secs(1))
+            .wait_initial(Duration::from_millis(500))
+            .wait_exp_base(1)
+            .wait_jitter(Duration::ZERO),
+        clock = &clock,
+        on_retry = |_: &RetryDetails<'_, Error>| clock.advance(Duration::from_millis(800)),
+        {
+            started.push(clock.now());
+            tokio::task::yield_now().await;
+            Err(Error::Transient(0))
+        }
+    );
+    // The hook ends at 0.8 s: a 0.5 s wait would start the next try at 1.3 s, past the deadline.
+    assert_eq!(r, Err(Error::Transient(0)));
+    assert_eq!(started, [Duration::ZERO]);
+    assert_eq!(clock.sleeps(), 0);
+}
+
+/// Runs a loop of zero waits on a single-threaded runtime beside a task that raises a flag; the
+/// loop's operation succeeds once it sees the flag. Returns the number of tries.
+fn tries_until_a_neighbour_task_runs(zero_waits: Backoff<10>, on: fn(&Error) -> Decision) -> u32 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let neighbour = {
+            let flag = Arc::clone(&flag);
+            tokio::spawn(async move { flag.store(true, std::sync::atomic::Ordering::Relaxed) })
+        };
+        let mut tries = 0;
+        let r: Result<(), Error> =
+            retry_async!(on = on, backoff = zero_waits, clock = ManualClock::new(), {
+                tries += 1;
+                if flag.load(std::sync::atomic::Ordering::Relaxed) {
+                    Ok(())
+                } else {
+                    Err(Error::Transient(tries))
+                }
+            });
+        neighbour.await.unwrap();
+        assert_eq!(r, Ok(()));
+        tries
+    })
+}
+
+#[test]
+fn a_zero_override_yields_to_the_executor_once_per_retry() {
+    let backoff = Backoff::new().attempts(1_000);
+    let tries =
+        tries_until_a_neighbour_task_runs(backoff, |_| Decision::RetryAfter(Duration::ZERO));
+    assert_eq!(tries, 2);
+}
+
+#[test]
+fn a_zero_schedule_yields_to_the_executor_once_per_retry() {
+    let backoff = Backoff::new()
+        .attempts(1_000)
+        .wait_initial(Duration::ZERO)
+        .wait_jitter(Duration::ZERO);
+    let tries = tries_until_a_neighbour_task_runs(backoff, |_| Decision::Retry);
+    assert_eq!(tries, 2);
+}
+
+fn assert_send<T: Send>(t: T) -> T {
+    t
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_future_is_send_when_the_error_is_not() {
+    let task = async {
+        let mut calls = 0;
+        let r: Result<u32, Box<dyn std::error::Error>> = retry_async!(
+            on = |_: &Box<dyn std::error::Error>| true,
+            clock = TokioClock::new(),
+            wait_initial = Duration::from_millis(1),
+            wait_jitter = Duration::from_millis(1),
+            {
+                tokio::task::yield_now().await;
+                calls += 1;
+                if calls < 3 {
+                    Err("down".into())
+                } else {
+                    Ok(calls)
+                }
+            }
+        );
+        r.map_err(|e| e.to_string())
+    };
+    assert_eq!(tokio::spawn(assert_send(task)).await.unwrap(), Ok(3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_future_is_send_when_the_value_is_not() {
+    let task = async {
+        let mut calls = 0;
+        let r: Result<std::rc::Rc<u32>, String> = retry_async!(
+            on = |_: &String| true,
+            clock = TokioClock::new(),
+            wait_initial = Duration::from_millis(1),
+            wait_jitter = Duration::from_millis(1),
+            {
+                tokio::task::yield_now().await;
+                calls += 1;
+                if calls < 3 {
+                    Err(format!("down {calls}"))
+                } else {
+                    Ok(std::rc::Rc::new(calls))
+                }
+            }
+        );
+        r.map(|n| *n)
+    };
+    assert_eq!(tokio::spawn(assert_send(task)).await.unwrap(), Ok(3));
+}
+
+async fn parse(text: &str) -> Result<u32, std::num::ParseIntError> {
+    tokio::task::yield_now().await;
+    text.parse()
+}
+
+impl From<std::num::ParseIntError> for Error {
+    fn from(_: std::num::ParseIntError) -> Self {
+        Error::Transient(0)
+    }
+}
+
+#[tokio::test]
+async fn a_question_mark_in_the_async_operation_is_retried() {
+    let clock = ManualClock::new();
+    let inputs = ["x", "y", "41"];
+    let mut tries = 0;
+    let r = retry_async!(on = transient, clock = &clock, {
+        let text = inputs[tries];
+        tries += 1;
+        let n = parse(text).await?;
+        Ok(n + 1)
+    });
+    assert_eq!((r, tries, clock.sleeps()), (Ok(42), 3, 2));
+}
+
+#[tokio::test]
+async fn a_question_mark_on_async_io_results_needs_no_annotation() {
+    async fn connect(tries: u32) -> std::io::Result<u32> {
+        tokio::task::yield_now().await;
+        if tries < 2 {
+            Err(std::io::ErrorKind::ConnectionRefused.into())
+        } else {
+            Ok(tries)
+        }
+    }
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r = retry_async!(
+        on = std::io::ErrorKind::ConnectionRefused,
+        clock = &clock,
+        {
+            tries += 1;
+            let n = connect(tries).await?;
+            Ok(n * 10)
+        }
+    );
+    assert_eq!(r.unwrap(), 20);
+}
+
+#[tokio::test]
+async fn return_in_the_async_operation_ends_only_that_attempt() {
+    let clock = ManualClock::new();
+    let mut tries = 0;
+    let r: Result<u32, Error> = retry_async!(on = transient, clock = &clock, {
+        tries += 1;
+        tokio::task::yield_now().await;
+        if tries < 3 {
+            return Err(Error::Transient(tries));
+        }
+        if tries == 3 {
+            return Ok(tries);
+        }
+        Err(Error::Fatal)
+    });
+    assert_eq!((r, clock.sleeps()), (Ok(3), 2));
+}
