@@ -12,12 +12,19 @@
 /// retry!(on = FILTER, key = value, ..., |attempt| OPERATION)
 /// ```
 ///
-/// `OPERATION` is any expression or block giving a `Result<T, E>`; it is expanded inline in a
-/// loop, so it may borrow locals mutably, `return` from the enclosing function, `break` or
-/// `continue` a labeled outer loop, and use `?` (which leaves the enclosing function without a
-/// retry). An unlabeled `break` or `continue` is a compile error, since it would act on the
-/// retry loop. The whole macro evaluates to the same `Result<T, E>`: the first `Ok`, or the
-/// last error unchanged.
+/// `OPERATION` is any expression or block giving a `Result<T, E>`, and it is **one attempt**:
+/// it runs in a closure called once per try (re-created each time, so it may borrow locals and
+/// `self` mutably), and a `?` or a `return` inside it ends that attempt with that value, which
+/// `on` then judges like any other error (`return Ok(..)` is a success). This is stamina's
+/// `with attempt:` block: an error raised anywhere inside the operation is retried. The whole
+/// macro evaluates to the same `Result<T, E>`: the first `Ok`, or the last error unchanged.
+///
+/// So `?` in the operation converts with `From` into the error type that `on` names: with
+/// `on = |e: &MyError| ...` or `on = io::ErrorKind::X`, `let v = parse(text)?;` needs no
+/// annotation. To stop retrying from inside the operation, return an error that `on` answers
+/// with [`Decision::GiveUp`](crate::Decision::GiveUp) (or `false`). A `break` or `continue` of a
+/// loop outside the macro does not compile (rustc: "`break` inside of a closure"), nor does
+/// `.await` (use [`retry_async!`](crate::retry_async!)); loops written inside the operation work as usual.
 ///
 /// The `|attempt|` form (or `|attempt: Attempt|`) binds an [`Attempt`](crate::Attempt) (try
 /// number, jitter-free next wait) for each try.
@@ -35,10 +42,10 @@
 /// | `clock` | a [`Clock`](crate::Clock) | `StdClock` with `std`, else `EmbassyClock` with `embassy-time` |
 /// | `rng` | an [`Rng`](crate::Rng) | `StdRng` with `std`, else [`GlobalRng`](crate::GlobalRng) |
 /// | `on_retry` | `\|d: &RetryDetails<'_, E>\| { ... }`, called before each wait | none |
-/// | `name` | `&'static str` naming the call site for hooks and reports | module path and operation text |
+/// | `name` | `&'static str` naming the call site for hooks and reports | for an operation that starts with a call, the module and the call's path without its arguments (`my_app::db::pool.get`); else the module and line (`my_app::db:42`): short, stable, no literals |
 /// | `budget` | `&Budget` (or `&Arc<Budget>`): each retry takes a token, each success refunds part of one; a dry budget ends the loop | none |
 /// | `flatten` | `bool` (`retry!` with `std`): inside another loop with `flatten = true` on this thread, try once | `false` |
-/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock; the loser becomes `E::from(AttemptTimedOut)` | none |
+/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)` | none |
 ///
 /// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
 /// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
@@ -64,18 +71,32 @@
 /// a build, so a `no_std` library should pass `clock` and `rng` explicitly rather than rely on
 /// a default that another crate's features may change.
 ///
+/// # Deadline
+///
+/// `timeout` runs from the moment `on` accepted the first error (a call that succeeds at once
+/// reads no clock). No try starts after the deadline: the time left is read after `on` and the
+/// hooks ran (they can be slow during an outage), and a wait that would end after the deadline
+/// gives up at once with the last error instead of sleeping. That includes a
+/// [`Decision::RetryAfter`](crate::Decision::RetryAfter) longer than the time left: the server
+/// said not to come back before then, so the loop does not.
+///
 /// # Equivalent to
 ///
 /// ```text
 /// let mut progress = None; // what the loop has done: a few counters, no copy of the schedule
 /// loop {
-///     match OPERATION {
+///     match (|| OPERATION)() {
 ///         Ok(value) => break Ok(value),
 ///         Err(error) => {
+///             let decision = on.decide(&error);
 ///             let now = clock.now_us();
-///             let p = progress.get_or_insert(Progress::NEW);
-///             match p.failed(&SCHEDULE, now, on.decide(&error), &mut rng) {
-///                 Step::RetryAfter(us) => { on_retry(&details); clock.sleep_us(us) }
+///             let p = progress.get_or_insert(Progress::started(now));
+///             match p.failed(&SCHEDULE, now, decision, &mut rng) {
+///                 Step::RetryAfter(us) => {
+///                     on_retry(&details);
+///                     if !p.fits(clock.now_us(), us) { break Err(error) }
+///                     clock.sleep_us(us)
+///                 }
 ///                 Step::GiveUp => break Err(error),
 ///             }
 ///         }
@@ -145,13 +166,20 @@ macro_rules! retry {
 /// The same keys and forms as [`retry!`]; `OPERATION` may use `.await`, and `clock` is an
 /// [`AsyncClock`](crate::AsyncClock): `TokioClock` by default with the `tokio` feature, else
 /// `EmbassyClock` with the `embassy-time` feature, none otherwise (pass one). Must be
-/// used inside an `async` block or function. A lock or borrow taken in the operation is
-/// released before the wait, so the future is `Send` whenever the operation's is.
+/// used inside an `async` block or function. The operation is one attempt, as in [`retry!`]: it
+/// runs in an `async` block awaited in place, so a `?` or `return` in it ends that attempt. A
+/// lock or borrow taken in the operation is released before the wait, and nothing but the
+/// loop's counters crosses it, so the future is `Send` whenever the operation's is (even when
+/// `T` or `E` is not). A wait of zero (a `RetryAfter(Duration::ZERO)`, `wait_initial = 0`,
+/// testing mode) still yields to the executor once, as Python's `sleep(0)` does, so a loop of
+/// zero waits never starves the other tasks of its thread.
 ///
-/// With `attempt_timeout = d`, each attempt races the clock's `sleep_us(d)`: the attempt is
-/// polled first, and if the sleep ends first the attempt is dropped and the loop goes on with
-/// `E::from(AttemptTimedOut)` as its error. The operation then runs inside an `async` block, so
-/// a `?` or `return` in it ends the attempt (with that error), not the enclosing function.
+/// With `attempt_timeout = d`, each attempt races the clock's `sleep_us`: the attempt is polled
+/// first, alone, and one that is ready at once always wins and starts no sleep. If the sleep
+/// ends first, the attempt is dropped and the loop goes on with `E::from(AttemptTimedOut)` as
+/// its error. The limit is `d` cut to the time left before `timeout` (so an attempt never runs
+/// past the loop's deadline) and to `i64::MAX` µs; a limit of zero fails an attempt that is
+/// not ready at once without asking the clock for a zero sleep.
 ///
 /// # Examples
 ///
