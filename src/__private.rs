@@ -204,7 +204,7 @@ pub fn failed<const N: usize, E, M, H: Hook<E>>(
     if H::PRESENT || listened {
         // The hooks took time: the wait must still end by the deadline.
         if let Some(progress) = state {
-            if !progress.fits(now(), wait_us) {
+            if !progress.fits(schedule.timeout_us(), now(), wait_us) {
                 return None;
             }
         }
@@ -367,14 +367,15 @@ pub fn attempt_timeout_us(timeout: impl DurationKey) -> u64 {
 /// (none before the first failure; zero once it is reached). Reads the clock only after a
 /// failure.
 #[inline]
-pub fn attempt_limit_us(
+pub fn attempt_limit_us<const N: usize>(
     limit_us: u64,
     progress: &Option<Progress>,
+    backoff: &Backoff<N>,
     now: impl FnOnce() -> u64,
 ) -> u64 {
     match progress {
         None => limit_us,
-        Some(progress) => match progress.time_left(now()) {
+        Some(progress) => match progress.time_left(backoff.view().timeout_us(), now()) {
             Some(left) => limit_us.min(left),
             None => 0,
         },

@@ -405,8 +405,9 @@ macro_rules! __retry_loop {
             // before the wait, so the wait never holds them (an async loop stays `Send`).
             let (__wait, __guards) = {
                 $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
-                let __result =
-                    $crate::__retry_attempt!($mode [$($key = $value)*] __clock __on __progress [$op]);
+                let __result = $crate::__retry_attempt!(
+                    $mode [$($key = $value)*] __clock __on __progress ($form __backoff) [$op]
+                );
                 let __error = match __result {
                     $crate::__private::Ok(__value) => {
                         $crate::__private::BudgetKey::deposit(&__budget);
@@ -443,15 +444,19 @@ macro_rules! __retry_loop {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
-    ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $op:tt) => {
-        $crate::__retry_attempt!(@scan $mode $clock $on $progress $op $($pairs)*)
+    ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $schedule:tt $op:tt) => {
+        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule [$($pairs)*] $op $($pairs)*)
     };
-    (@scan async $clock:ident $on:ident $progress:ident [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
-        let __limit_us = $crate::__private::attempt_limit_us(
-            $crate::__private::attempt_timeout_us($timeout),
-            &$progress,
-            || $crate::__private::now_async(&mut $clock),
-        );
+    (@scan async $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
+        let __limit_us = match $progress {
+            $crate::__private::None => $crate::__private::attempt_timeout_us($timeout),
+            $crate::__private::Some(_) => $crate::__private::attempt_limit_us(
+                $crate::__private::attempt_timeout_us($timeout),
+                &$progress,
+                $crate::__retry_form!(@schedule $form $backoff $all),
+                || $crate::__private::now_async(&mut $clock),
+            ),
+        };
         $crate::__private::race(
             $crate::__private::attempt_async(&$on, async { $op }),
             &mut $clock,
@@ -459,18 +464,18 @@ macro_rules! __retry_attempt {
         )
         .await
     }};
-    (@scan sync $clock:ident $on:ident $progress:ident $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
+    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
         $crate::__private::compile_error!(
             "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
         )
     };
-    (@scan $mode:ident $clock:ident $on:ident $progress:ident $op:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_attempt!(@scan $mode $clock $on $progress $op $($rest)*)
+    (@scan $mode:ident $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule $all $op $($rest)*)
     };
-    (@scan sync $clock:ident $on:ident $progress:ident [$op:expr]) => {
+    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
         $crate::__private::attempt(&$on, || $op)
     };
-    (@scan async $clock:ident $on:ident $progress:ident [$op:expr]) => {
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
         $crate::__private::attempt_async(&$on, async { $op }).await
     };
 }

@@ -97,9 +97,6 @@ pub struct Progress {
     /// The jitter-free wait that follows the next failure (`0` before the first one).
     base_us: u64,
     first_failure_us: u64,
-    /// The schedule's timeout, kept at the first failure: [`NO_TIMEOUT`] when there is none,
-    /// and in testing mode or when inactive (they never wait).
-    timeout_us: u64,
 }
 
 impl<const N: usize> Retrying<N> {
@@ -217,7 +214,11 @@ impl<const N: usize> Retrying<N> {
     #[must_use]
     #[inline]
     pub const fn time_left(&self, now_us: u64) -> Option<u64> {
-        self.progress.time_left(now_us)
+        if self.progress.failures == 0 {
+            return Some(u64::MAX);
+        }
+        self.progress
+            .time_left(self.backoff.view().timeout_us(), now_us)
     }
 
     /// The upcoming try: its number and the jitter-free wait that follows it if it fails (zero
@@ -254,7 +255,6 @@ impl Progress {
         failures: 0,
         base_us: 0,
         first_failure_us: 0,
-        timeout_us: NO_TIMEOUT,
     };
 
     /// [`Retrying::failed`] on a schedule kept elsewhere.
@@ -291,26 +291,28 @@ impl Progress {
         Attempt::from_parts(self.failures.saturating_add(1), base_us)
     }
 
-    /// [`Retrying::time_left`].
+    /// [`Retrying::time_left`], on the schedule's `timeout_us` (kept there, not here: the
+    /// state stays small, and the shared step smaller).
     #[inline]
-    pub const fn time_left(&self, now_us: u64) -> Option<u64> {
-        if self.timeout_us == NO_TIMEOUT {
+    pub const fn time_left(&self, timeout_us: u64, now_us: u64) -> Option<u64> {
+        // Testing mode and retrying off never wait, and apply no timeout.
+        if timeout_us == NO_TIMEOUT || !self.sleeps {
             return Some(u64::MAX);
         }
         // Readings only ever get subtracted: a clock's `now` may start anywhere.
         let elapsed = now_us.saturating_sub(self.first_failure_us);
-        if elapsed >= self.timeout_us {
+        if elapsed >= timeout_us {
             None
         } else {
-            Some(self.timeout_us - elapsed)
+            Some(timeout_us - elapsed)
         }
     }
 
     /// Whether a wait of `wait_us` from `now_us` still ends by the deadline: the check a loop
     /// makes again after its hooks ran, since they may have taken time.
     #[inline]
-    pub const fn fits(&self, now_us: u64, wait_us: u64) -> bool {
-        match self.time_left(now_us) {
+    pub const fn fits(&self, timeout_us: u64, now_us: u64, wait_us: u64) -> bool {
+        match self.time_left(timeout_us, now_us) {
             Some(left) => wait_us <= left,
             None => false,
         }
@@ -332,11 +334,6 @@ impl Progress {
             sleeps,
             base_us: schedule.first_base_us(),
             first_failure_us: now_us,
-            timeout_us: if sleeps {
-                schedule.timeout_us()
-            } else {
-                NO_TIMEOUT
-            },
             ..Self::NEW
         }
     }
@@ -378,7 +375,7 @@ impl Progress {
         if !self.sleeps {
             return 0;
         }
-        let Some(remaining) = self.time_left(now_us) else {
+        let Some(remaining) = self.time_left(schedule.timeout_us(), now_us) else {
             return GIVE_UP;
         };
         let wait = if wait == BACK_OFF {
