@@ -360,6 +360,7 @@ fn assert_send<T: Send>(t: T) -> T {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::borrowed_box)] // `on` sees `&E`, and here `E` is the box
 async fn the_future_is_send_when_the_error_is_not() {
     let task = async {
         let mut calls = 0;
