@@ -1,5 +1,6 @@
-//! The global switch and testing mode. They are process-wide, so every test in this binary holds
-//! `SERIAL` and leaves the switch as it found it; no other test binary touches the switch.
+//! The global switch and testing mode. They are process-wide, so every test
+//! in this binary holds `SERIAL` and leaves them as it found them (each test binary is a process
+//! of its own: tests elsewhere that touch them serialise among themselves).
 
 #![cfg(feature = "std")]
 
@@ -171,4 +172,69 @@ fn the_switch_applies_to_retry_async() {
     assert_eq!(run(), (1, 0));
     set_active(true);
     assert_eq!(run(), (10, 9));
+}
+
+#[test]
+fn out_of_order_drop_leaves_testing_off() {
+    let _serial = serial();
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    drop(a);
+    assert!(is_testing(), "b is alive");
+    assert_eq!(run_failing(10), (1, 0), "b's setting stays in force");
+    drop(b);
+    assert!(!is_testing(), "no guard is alive");
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn nested_guards_dropped_in_order_restore_each_outer_setting() {
+    let _serial = serial();
+    let outer = set_testing(2, false);
+    let middle = set_testing(6, true);
+    let inner = set_testing(4, false);
+    assert_eq!(run_failing(3).0, 4);
+    drop(inner);
+    assert_eq!(run_failing(3).0, 3, "the middle guard's cap is back");
+    assert_eq!(run_failing(10).0, 6);
+    drop(middle);
+    assert_eq!(run_failing(10).0, 2);
+    assert_eq!(run_failing(3).0, 2, "the outer guard has no cap");
+    drop(outer);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn guards_from_many_threads_leave_testing_off() {
+    let _serial = serial();
+    const THREADS: u32 = 4;
+    let rounds: u32 = if cfg!(miri) { 20 } else { 2_000 };
+    let start = std::sync::Barrier::new(THREADS as usize);
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let start = &start;
+            s.spawn(move || {
+                start.wait();
+                for round in 0..rounds {
+                    let outer = set_testing(t + 1, false);
+                    assert!(is_testing(), "this thread's guard is alive");
+                    let inner = set_testing(round % 5 + 1, true);
+                    assert!(is_testing());
+                    // Half the rounds drop the outer guard first.
+                    if round % 2 == 0 {
+                        drop(outer);
+                        assert!(is_testing(), "the inner guard is alive");
+                        drop(inner);
+                    } else {
+                        drop(inner);
+                        assert!(is_testing(), "the outer guard is alive");
+                        drop(outer);
+                    }
+                }
+            });
+        }
+    });
+    assert!(!is_testing(), "every guard was dropped");
+    assert_eq!(run_failing(3), (3, 2));
 }
