@@ -4,10 +4,11 @@
 //! without compare-and-swap (Cortex-M0). Every retry loop reads the switch once, at its first
 //! failure; a call that succeeds at once never reads it.
 //!
-//! Testing mode ([`set_testing`]): `GUARDS` counts the live guards, so testing mode is on
-//! exactly while one is alive whatever order they are dropped in; `SETTING` is the setting in
-//! force among them, `OWNER` the guard that put it there (only that guard's drop restores the
-//! one it replaced).
+//! Testing mode has two sources. Guards ([`set_testing`]): `GUARDS` counts the live ones, so
+//! testing mode is on exactly while one is alive whatever order they are dropped in; `SETTING` is
+//! the setting in force among them, `OWNER` the guard that put it there (only that guard's drop
+//! restores the one it replaced). The session ([`set_testing_session`]): `SESSION`, which applies
+//! while no guard is alive.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -20,6 +21,8 @@ static SETTING: AtomicU32 = AtomicU32::new(encode(1, false));
 static OWNER: AtomicU32 = AtomicU32::new(0);
 /// The id of the last guard created (ids are unique until 2³² guards have been created).
 static LAST_ID: AtomicU32 = AtomicU32::new(0);
+/// The session's setting, `attempts << 1 | cap`, or `0` when there is no session.
+static SESSION: AtomicU32 = AtomicU32::new(0);
 
 const fn encode(attempts: u32, cap: bool) -> u32 {
     let attempts = if attempts == 0 {
@@ -86,10 +89,10 @@ pub fn is_active() -> bool {
 ///
 /// # Several guards
 ///
-/// * **On or off.** Testing mode is on exactly while at least one guard is alive: the guards
-///   are counted, so when the last one is dropped, on whichever thread and in whatever order,
-///   testing mode is off again. A guard leaked with [`core::mem::forget`] counts as alive for
-///   ever.
+/// * **On or off.** Testing mode is on exactly while at least one guard is alive (or a
+///   [session](set_testing_session) is on): the guards are counted, so when the last one is
+///   dropped, on whichever thread and in whatever order, testing mode is off again (unless a
+///   session is on). A guard leaked with [`core::mem::forget`] counts as alive for ever.
 /// * **Which setting.** Creating a guard puts its setting in force and remembers the one it
 ///   replaced. Dropping the guard whose setting is in force puts that one back; dropping any
 ///   other guard changes nothing but the count. So guards dropped in the reverse order of their
@@ -103,10 +106,14 @@ pub fn is_active() -> bool {
 ///   moment, which of their settings ends up in force is unspecified; whether testing mode is
 ///   on is not. Tests that run in parallel and need *different* settings should not share a
 ///   process (put them in their own test binary, or serialise them with a lock); tests that
-///   all want the same one can each take a guard.
+///   all want the same one can each take a guard, or the process can start a
+///   [session](set_testing_session).
 /// * **Targets without compare-and-swap** (such as `thumbv6m-none-eabi`): the count is kept
 ///   with an atomic load and a store, so create and drop guards from one thread, not from an
 ///   interrupt handler that may preempt another guard's creation or drop.
+///
+/// A live guard's setting takes precedence over the session's; while no guard is alive, the
+/// session's applies.
 ///
 /// # Examples
 ///
@@ -140,8 +147,51 @@ pub fn set_testing(attempts: u32, cap: bool) -> TestingGuard {
     guard
 }
 
-/// Whether testing mode is on: a [`TestingGuard`] is alive. It says nothing of [`set_active`],
-/// which takes precedence.
+/// Turns on stamina's testing mode for the rest of the program, or until
+/// [`end_testing_session`], with no guard to keep alive: the form for a test suite's setup
+/// (Python stamina's plain `set_testing(True, attempts=1)` in a pytest fixture). `attempts` and
+/// `cap` mean what they mean for [`set_testing`]. Calling it again replaces the session's
+/// setting, so tests that run in parallel can each call it first with the same arguments (the
+/// test harness has no setup hook). Like the guards, the session is one for the whole program:
+/// [`end_testing_session`] ends it for every thread.
+///
+/// While a [`TestingGuard`] is alive, the guards' setting takes precedence; the session's
+/// applies whenever none is. [`set_active`]`(false)` takes precedence over both: one try.
+///
+/// # Examples
+///
+/// ```
+/// stamina::set_testing_session(1, false);
+/// assert!(stamina::is_testing());
+/// let mut tries = 0;
+/// let r: Result<(), &str> = stamina::retry!(on = |_: &&str| true, { tries += 1; Err("down") });
+/// assert_eq!((tries, r), (1, Err("down")));
+/// stamina::end_testing_session();
+/// assert!(!stamina::is_testing());
+/// ```
+pub fn set_testing_session(attempts: u32, cap: bool) {
+    SESSION.store(encode(attempts, cap), Ordering::Relaxed);
+}
+
+/// Ends the session [`set_testing_session`] started; live [`TestingGuard`]s are unaffected, and
+/// testing mode stays on while one is alive. Idempotent.
+///
+/// # Examples
+///
+/// ```
+/// stamina::set_testing_session(2, false);
+/// let guard = stamina::set_testing(5, false);
+/// stamina::end_testing_session();
+/// assert!(stamina::is_testing(), "the guard is alive");
+/// drop(guard);
+/// assert!(!stamina::is_testing());
+/// ```
+pub fn end_testing_session() {
+    SESSION.store(0, Ordering::Relaxed);
+}
+
+/// Whether testing mode is on: a [`TestingGuard`] is alive, or a session
+/// ([`set_testing_session`]) is on. It says nothing of [`set_active`], which takes precedence.
 ///
 /// ```
 /// assert!(!stamina::is_testing());
@@ -152,12 +202,13 @@ pub fn set_testing(attempts: u32, cap: bool) -> TestingGuard {
 /// ```
 #[inline]
 pub fn is_testing() -> bool {
-    GUARDS.load(Ordering::Relaxed) != 0
+    GUARDS.load(Ordering::Relaxed) != 0 || SESSION.load(Ordering::Relaxed) != 0
 }
 
 /// Keeps the testing mode of [`set_testing`] on while alive. Dropping it puts back the setting it
-/// replaced if its own is still in force, and ends testing mode if it was the last live guard;
-/// [`set_testing`] has the rules for guards dropped out of order or on several threads.
+/// replaced if its own is still in force, and ends testing mode if it was the last live guard
+/// (and no session is on); [`set_testing`] has the rules for guards dropped out of order or on
+/// several threads.
 ///
 /// ```
 /// let outer = stamina::set_testing(3, false);
@@ -204,12 +255,16 @@ pub(crate) fn mode() -> Mode {
     if !is_active() {
         return Mode::Inactive;
     }
-    if GUARDS.load(Ordering::Relaxed) == 0 {
-        return Mode::Normal;
-    }
-    let raw = SETTING.load(Ordering::Relaxed);
-    Mode::Testing {
-        attempts: raw >> 1,
-        cap: raw & 1 == 1,
+    let raw = if GUARDS.load(Ordering::Relaxed) != 0 {
+        SETTING.load(Ordering::Relaxed)
+    } else {
+        SESSION.load(Ordering::Relaxed)
+    };
+    match raw {
+        0 => Mode::Normal,
+        raw => Mode::Testing {
+            attempts: raw >> 1,
+            cap: raw & 1 == 1,
+        },
     }
 }

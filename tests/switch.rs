@@ -1,4 +1,4 @@
-//! The global switch and testing mode. They are process-wide, so every test
+//! The global switch, testing mode and the testing session. They are process-wide, so every test
 //! in this binary holds `SERIAL` and leaves them as it found them (each test binary is a process
 //! of its own: tests elsewhere that touch them serialise among themselves).
 
@@ -10,7 +10,10 @@ use core::time::Duration;
 use std::sync::{Mutex, MutexGuard};
 
 use stamina::testing::ManualClock;
-use stamina::{is_active, is_testing, retry, retry_async, set_active, set_testing};
+use stamina::{
+    end_testing_session, is_active, is_testing, retry, retry_async, set_active, set_testing,
+    set_testing_session,
+};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -25,6 +28,14 @@ struct Reactivate;
 impl Drop for Reactivate {
     fn drop(&mut self) {
         set_active(true);
+    }
+}
+
+/// Ends the testing session even when an assertion fails.
+struct EndSession;
+impl Drop for EndSession {
+    fn drop(&mut self) {
+        end_testing_session();
     }
 }
 
@@ -237,4 +248,90 @@ fn guards_from_many_threads_leave_testing_off() {
     });
     assert!(!is_testing(), "every guard was dropped");
     assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn the_testing_session_needs_no_guard_and_ends_with_end_testing_session() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(2, false);
+    assert!(is_testing());
+    assert_eq!(run_failing(10), (2, 0));
+    assert_eq!(run_failing(10), (2, 0), "still on: nothing to drop");
+    set_testing_session(4, true); // replaces the session's setting
+    assert_eq!(run_failing(10), (4, 0));
+    assert_eq!(run_failing(3), (3, 0));
+    end_testing_session();
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+    end_testing_session(); // idempotent
+    assert!(!is_testing());
+}
+
+#[test]
+fn a_live_guard_takes_precedence_over_the_session_and_outlives_its_end() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(5, false);
+    let outer = set_testing(2, false);
+    assert_eq!(
+        run_failing(10),
+        (2, 0),
+        "the guard's setting, not the session's"
+    );
+    {
+        let _inner = set_testing(3, false);
+        assert_eq!(run_failing(10), (3, 0));
+    }
+    assert_eq!(
+        run_failing(10),
+        (2, 0),
+        "the inner guard restored the outer one"
+    );
+    drop(outer);
+    assert!(is_testing(), "the session is still on");
+    assert_eq!(run_failing(10), (5, 0), "no guard: the session's setting");
+
+    let guard = set_testing(3, false);
+    end_testing_session();
+    assert!(is_testing(), "ending the session leaves the guard alone");
+    assert_eq!(run_failing(10), (3, 0));
+    drop(guard);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn a_session_started_under_a_guard_applies_once_the_guard_is_dropped() {
+    let _serial = serial();
+    let _end = EndSession;
+    let guard = set_testing(2, false);
+    set_testing_session(4, false);
+    assert_eq!(run_failing(10), (2, 0));
+    drop(guard);
+    assert_eq!(run_failing(10), (4, 0));
+}
+
+#[test]
+fn guards_dropped_out_of_order_over_a_session_fall_back_to_it() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(4, false);
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    drop(a);
+    assert_eq!(run_failing(10), (1, 0), "b's setting stays in force");
+    drop(b);
+    assert_eq!(run_failing(10), (4, 0), "the session's, not a's");
+}
+
+#[test]
+fn inactive_wins_over_the_testing_session() {
+    let _serial = serial();
+    let _reactivate = Reactivate;
+    let _end = EndSession;
+    set_testing_session(5, false);
+    set_active(false);
+    assert!(is_testing(), "is_testing says nothing of set_active");
+    assert_eq!(run_failing(10), (1, 0));
 }
