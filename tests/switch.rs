@@ -216,6 +216,24 @@ fn nested_guards_dropped_in_order_restore_each_outer_setting() {
     assert_eq!(run_failing(3), (3, 2));
 }
 
+/// The case `set_testing`'s rustdoc spells out: testing mode stays on while any guard is alive,
+/// though the setting put back may belong to a guard already gone.
+#[test]
+fn guards_dropped_out_of_order_keep_testing_on_until_the_last_one_goes() {
+    let _serial = serial();
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    let c = set_testing(2, false);
+    drop(b);
+    assert_eq!(run_failing(10), (2, 0), "c's setting stays in force");
+    drop(c);
+    assert!(is_testing(), "a is alive");
+    assert_eq!(run_failing(10), (1, 0), "c put back what it replaced: b's");
+    drop(a);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
 #[test]
 fn guards_from_many_threads_leave_testing_off() {
     let _serial = serial();
