@@ -84,7 +84,10 @@ pub use rng::{FastRng, Rng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use std_impls::{Kinds, StdClock, StdRng};
-pub use switch::{is_active, is_testing, set_active, set_testing, TestingGuard};
+pub use switch::{
+    end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
+    TestingGuard,
+};
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use tokio_clock::TokioClock;

@@ -101,8 +101,8 @@ pub struct Progress {
 
 impl<const N: usize> Retrying<N> {
     /// A loop that has made one try so far, on `backoff`. It reads the global switch
-    /// ([`set_active`](crate::set_active), [`set_testing`](crate::set_testing)) at its first
-    /// failure.
+    /// ([`set_active`](crate::set_active), [`set_testing`](crate::set_testing),
+    /// [`set_testing_session`](crate::set_testing_session)) at its first failure.
     ///
     /// ```
     /// const FRESH: stamina::Retrying = stamina::Retrying::new(stamina::Backoff::new());

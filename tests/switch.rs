@@ -1,5 +1,6 @@
-//! The global switch and testing mode. They are process-wide, so every test in this binary holds
-//! `SERIAL` and leaves the switch as it found it; no other test binary touches the switch.
+//! The global switch, testing mode and the testing session. They are process-wide, so every test
+//! in this binary holds `SERIAL` and leaves them as it found them (each test binary is a process
+//! of its own: tests elsewhere that touch them serialise among themselves).
 
 #![cfg(feature = "std")]
 
@@ -9,7 +10,10 @@ use core::time::Duration;
 use std::sync::{Mutex, MutexGuard};
 
 use stamina::testing::ManualClock;
-use stamina::{is_active, is_testing, retry, retry_async, set_active, set_testing};
+use stamina::{
+    end_testing_session, is_active, is_testing, retry, retry_async, set_active, set_testing,
+    set_testing_session,
+};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -24,6 +28,14 @@ struct Reactivate;
 impl Drop for Reactivate {
     fn drop(&mut self) {
         set_active(true);
+    }
+}
+
+/// Ends the testing session even when an assertion fails.
+struct EndSession;
+impl Drop for EndSession {
+    fn drop(&mut self) {
+        end_testing_session();
     }
 }
 
@@ -171,4 +183,173 @@ fn the_switch_applies_to_retry_async() {
     assert_eq!(run(), (1, 0));
     set_active(true);
     assert_eq!(run(), (10, 9));
+}
+
+#[test]
+fn out_of_order_drop_leaves_testing_off() {
+    let _serial = serial();
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    drop(a);
+    assert!(is_testing(), "b is alive");
+    assert_eq!(run_failing(10), (1, 0), "b's setting stays in force");
+    drop(b);
+    assert!(!is_testing(), "no guard is alive");
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn nested_guards_dropped_in_order_restore_each_outer_setting() {
+    let _serial = serial();
+    let outer = set_testing(2, false);
+    let middle = set_testing(6, true);
+    let inner = set_testing(4, false);
+    assert_eq!(run_failing(3).0, 4);
+    drop(inner);
+    assert_eq!(run_failing(3).0, 3, "the middle guard's cap is back");
+    assert_eq!(run_failing(10).0, 6);
+    drop(middle);
+    assert_eq!(run_failing(10).0, 2);
+    assert_eq!(run_failing(3).0, 2, "the outer guard has no cap");
+    drop(outer);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+/// The case `set_testing`'s rustdoc spells out: testing mode stays on while any guard is alive,
+/// though the setting put back may belong to a guard already gone.
+#[test]
+fn guards_dropped_out_of_order_keep_testing_on_until_the_last_one_goes() {
+    let _serial = serial();
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    let c = set_testing(2, false);
+    drop(b);
+    assert_eq!(run_failing(10), (2, 0), "c's setting stays in force");
+    drop(c);
+    assert!(is_testing(), "a is alive");
+    assert_eq!(run_failing(10), (1, 0), "c put back what it replaced: b's");
+    drop(a);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn guards_from_many_threads_leave_testing_off() {
+    let _serial = serial();
+    const THREADS: u32 = 4;
+    let rounds: u32 = if cfg!(miri) { 20 } else { 2_000 };
+    let start = std::sync::Barrier::new(THREADS as usize);
+    std::thread::scope(|s| {
+        for t in 0..THREADS {
+            let start = &start;
+            s.spawn(move || {
+                start.wait();
+                for round in 0..rounds {
+                    let outer = set_testing(t + 1, false);
+                    assert!(is_testing(), "this thread's guard is alive");
+                    let inner = set_testing(round % 5 + 1, true);
+                    assert!(is_testing());
+                    // Half the rounds drop the outer guard first.
+                    if round % 2 == 0 {
+                        drop(outer);
+                        assert!(is_testing(), "the inner guard is alive");
+                        drop(inner);
+                    } else {
+                        drop(inner);
+                        assert!(is_testing(), "the outer guard is alive");
+                        drop(outer);
+                    }
+                }
+            });
+        }
+    });
+    assert!(!is_testing(), "every guard was dropped");
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn the_testing_session_needs_no_guard_and_ends_with_end_testing_session() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(2, false);
+    assert!(is_testing());
+    assert_eq!(run_failing(10), (2, 0));
+    assert_eq!(run_failing(10), (2, 0), "still on: nothing to drop");
+    set_testing_session(4, true); // replaces the session's setting
+    assert_eq!(run_failing(10), (4, 0));
+    assert_eq!(run_failing(3), (3, 0));
+    end_testing_session();
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+    end_testing_session(); // idempotent
+    assert!(!is_testing());
+}
+
+#[test]
+fn a_live_guard_takes_precedence_over_the_session_and_outlives_its_end() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(5, false);
+    let outer = set_testing(2, false);
+    assert_eq!(
+        run_failing(10),
+        (2, 0),
+        "the guard's setting, not the session's"
+    );
+    {
+        let _inner = set_testing(3, false);
+        assert_eq!(run_failing(10), (3, 0));
+    }
+    assert_eq!(
+        run_failing(10),
+        (2, 0),
+        "the inner guard restored the outer one"
+    );
+    drop(outer);
+    assert!(is_testing(), "the session is still on");
+    assert_eq!(run_failing(10), (5, 0), "no guard: the session's setting");
+
+    let guard = set_testing(3, false);
+    end_testing_session();
+    assert!(is_testing(), "ending the session leaves the guard alone");
+    assert_eq!(run_failing(10), (3, 0));
+    drop(guard);
+    assert!(!is_testing());
+    assert_eq!(run_failing(3), (3, 2));
+}
+
+#[test]
+fn a_session_started_under_a_guard_applies_once_the_guard_is_dropped() {
+    let _serial = serial();
+    let _end = EndSession;
+    let guard = set_testing(2, false);
+    set_testing_session(4, false);
+    assert_eq!(run_failing(10), (2, 0));
+    drop(guard);
+    assert_eq!(run_failing(10), (4, 0));
+}
+
+#[test]
+fn guards_dropped_out_of_order_over_a_session_fall_back_to_it() {
+    let _serial = serial();
+    let _end = EndSession;
+    set_testing_session(4, false);
+    let a = set_testing(3, false);
+    let b = set_testing(1, false);
+    drop(a);
+    assert_eq!(run_failing(10), (1, 0), "b's setting stays in force");
+    drop(b);
+    assert_eq!(run_failing(10), (4, 0), "the session's, not a's");
+}
+
+#[test]
+fn inactive_wins_over_the_testing_session() {
+    let _serial = serial();
+    let _reactivate = Reactivate;
+    let _end = EndSession;
+    set_testing_session(5, false);
+    set_active(false);
+    assert!(is_testing(), "is_testing says nothing of set_active");
+    assert_eq!(run_failing(10), (1, 0));
 }
