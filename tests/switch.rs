@@ -353,3 +353,30 @@ fn inactive_wins_over_the_testing_session() {
     assert!(is_testing(), "is_testing says nothing of set_active");
     assert_eq!(run_failing(10), (1, 0));
 }
+
+#[test]
+fn the_next_wait_is_zero_in_testing_mode_and_while_retrying_is_off() {
+    let _serial = serial();
+    let next_waits = || {
+        let clock = ManualClock::new();
+        let mut seen = Vec::new();
+        let _: Result<(), ()> = retry!(
+            on = |_: &()| true,
+            attempts = 3,
+            clock = &clock,
+            |attempt| {
+                seen.push(attempt.next_wait());
+                Err(())
+            }
+        );
+        seen
+    };
+    assert_eq!(next_waits(), [100, 200, 400].map(Duration::from_millis));
+    {
+        let _testing = set_testing(3, false);
+        assert_eq!(next_waits(), [Duration::ZERO; 3]);
+    }
+    set_active(false);
+    let _reactivate = Reactivate;
+    assert_eq!(next_waits(), [Duration::ZERO]);
+}
