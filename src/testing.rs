@@ -2,7 +2,10 @@
 //! records every wait.
 
 use core::cell::Cell;
-use core::future::{ready, Future};
+use core::future::Future;
+use core::ops::Deref;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 use crate::{micros, AsyncClock, Clock};
@@ -21,8 +24,10 @@ use crate::{micros, AsyncClock, Clock};
 /// ```
 pub const RECORDED_WAITS: usize = 64;
 
-/// A clock whose time moves only when something sleeps on it or calls [`advance`]: sleeping
-/// returns at once and is recorded. Works as a [`Clock`] and an [`AsyncClock`].
+/// A clock whose time moves only when something sleeps on it or calls [`advance`]: a sleep
+/// takes no real time and is recorded. Works as a [`Clock`] and an [`AsyncClock`]; its async
+/// sleep, a [`ManualSleep`], moves time when it ends rather than when it is made, so that an
+/// attempt racing it under `attempt_timeout` costs no time unless it really runs out of it.
 ///
 /// It uses interior mutability so that the operation being retried can hold `&clock` too (to
 /// make a try "take" time with [`advance`]) while the loop sleeps on it: pass `clock = &clock`.
@@ -155,7 +160,14 @@ impl ManualClock {
         self.now_us.set(self.now_us.get().saturating_add(us));
     }
 
+    /// A wait of `us` that moves time by as much.
     fn record(&self, us: u64) {
+        self.note(us);
+        self.advance_us(us);
+    }
+
+    /// Counts, sums and remembers a wait of `us`, without moving time.
+    fn note(&self, us: u64) {
         let n = self.sleeps.get();
         if n < RECORDED_WAITS {
             let mut waits = self.waits.get();
@@ -166,7 +178,6 @@ impl ManualClock {
         }
         self.sleeps.set(n.saturating_add(1));
         self.slept_us.set(self.slept_us.get().saturating_add(us));
-        self.advance_us(us);
     }
 }
 
@@ -242,13 +253,122 @@ impl Clock for ManualClock {
     }
 }
 
-impl AsyncClock for &ManualClock {
+/// The async sleep of a [`ManualClock`]: what its [`AsyncClock::sleep_us`] returns. It moves
+/// time when it is polled, not when it is made, and no further than it waits.
+///
+/// - Made but never polled, it records nothing and time does not move.
+/// - Its first poll starts it, with its deadline `us` from then. It is pending once (and asks
+///   to be polled again at once), so that whatever is polled along with it (the attempt that
+///   `attempt_timeout` races against it, the other branches of a `select!`) has one more turn.
+/// - Its next poll ends it: the clock moves to the deadline, unless it is past it already, and
+///   the wait of `us` is recorded, as [`Clock::sleep_us`] records it.
+/// - Dropped in between (the attempt won the race), it records the time that passed since it
+///   started (time moved by [`advance`], at most `us`) if any, and does not move the clock.
+/// - A wait of zero ends at its first poll.
+///
+/// So with `attempt_timeout`, an attempt that is ready by its next poll after the sleep started
+/// is not timed out and costs no time; one that never ends is timed out with the clock moved
+/// by exactly the attempt's timeout; and the waits between tries are recorded as they end.
+///
+/// `C` is `&ManualClock` for the sleep of a shared clock, `&mut ManualClock` for that of a clock
+/// the loop owns (which keeps the loop's future `Send`).
+///
+/// [`advance`]: ManualClock::advance
+///
+/// # Examples
+///
+/// ```
+/// use core::future::Future;
+/// use core::pin::pin;
+/// use core::task::{Context, Poll, Waker};
+/// use core::time::Duration;
+/// use stamina::{testing::ManualClock, AsyncClock};
+///
+/// let clock = ManualClock::new();
+/// let mut cx = Context::from_waker(Waker::noop());
+///
+/// let mut sleep = pin!((&clock).sleep_us(5_000));
+/// assert_eq!(clock.sleeps(), 0, "not polled yet");
+/// assert!(sleep.as_mut().poll(&mut cx).is_pending(), "started: one more turn for the others");
+/// assert_eq!(sleep.as_mut().poll(&mut cx), Poll::Ready(()));
+/// assert_eq!(clock.waits(), [Duration::from_millis(5)]);
+/// assert_eq!(clock.now(), Duration::from_millis(5));
+///
+/// // A sleep that loses the race: started, then dropped after 1 ms of someone else's time.
+/// let mut sleep = Box::pin((&clock).sleep_us(10_000_000));
+/// assert!(sleep.as_mut().poll(&mut cx).is_pending());
+/// clock.advance(Duration::from_millis(1));
+/// drop(sleep);
+/// assert_eq!(clock.waits(), [Duration::from_millis(5), Duration::from_millis(1)]);
+/// assert_eq!(clock.now(), Duration::from_millis(6));
+/// ```
+#[derive(Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[must_use = "futures do nothing unless polled: a sleep that is never polled records nothing"]
+pub struct ManualSleep<C: Deref<Target = ManualClock>> {
+    clock: C,
+    us: u64,
+    /// The clock's reading at the first poll, once polled.
+    started_us: Option<u64>,
+    ended: bool,
+}
+
+impl<C: Deref<Target = ManualClock>> ManualSleep<C> {
+    const fn new(clock: C, us: u64) -> Self {
+        Self {
+            clock,
+            us,
+            started_us: None,
+            ended: false,
+        }
+    }
+}
+
+impl<C: Deref<Target = ManualClock> + Unpin> Future for ManualSleep<C> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.ended {
+            return Poll::Ready(());
+        }
+        let clock: &ManualClock = &this.clock;
+        match this.started_us {
+            None if this.us > 0 => {
+                this.started_us = Some(clock.now_us.get());
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            None => {}
+            Some(start) => {
+                let deadline = start.saturating_add(this.us);
+                clock.now_us.set(clock.now_us.get().max(deadline));
+            }
+        }
+        clock.note(this.us);
+        this.ended = true;
+        Poll::Ready(())
+    }
+}
+
+impl<C: Deref<Target = ManualClock>> Drop for ManualSleep<C> {
+    fn drop(&mut self) {
+        if let (Some(start), false) = (self.started_us, self.ended) {
+            let waited = self.clock.now_us.get().saturating_sub(start).min(self.us);
+            if waited > 0 {
+                self.clock.note(waited);
+            }
+        }
+    }
+}
+
+impl<'a> AsyncClock for &'a ManualClock {
     fn now_us(&mut self) -> u64 {
         self.now_us.get()
     }
-    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> {
-        self.record(us);
-        ready(())
+    #[allow(refining_impl_trait)] // the sleep is a named type
+    fn sleep_us(&mut self, us: u64) -> ManualSleep<&'a ManualClock> {
+        ManualSleep::new(*self, us)
     }
 }
 
@@ -256,8 +376,8 @@ impl AsyncClock for ManualClock {
     fn now_us(&mut self) -> u64 {
         self.now_us.get()
     }
-    fn sleep_us(&mut self, us: u64) -> impl Future<Output = ()> {
-        self.record(us);
-        ready(())
+    #[allow(refining_impl_trait)] // the sleep is a named type
+    fn sleep_us(&mut self, us: u64) -> ManualSleep<&mut ManualClock> {
+        ManualSleep::new(self, us)
     }
 }
