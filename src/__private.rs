@@ -484,7 +484,10 @@ struct YieldNow(bool);
 impl Future for YieldNow {
     type Output = ();
 
-    fn poll(mut self: core::pin::Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
+    fn poll(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<()> {
         if self.0 {
             return core::task::Poll::Ready(());
         }

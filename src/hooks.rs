@@ -96,7 +96,9 @@ static ANY: AtomicBool = AtomicBool::new(false);
 /// removes them all.
 ///
 /// The hooks run on the retrying thread, one after the other, in the order given. A hook may
-/// itself call `set_on_retry_hooks`: it takes effect from the next retry.
+/// itself call `set_on_retry_hooks`: it takes effect from the next retry. The hooks replaced
+/// are dropped after the registry is unlocked (unless a loop is still running them, which then
+/// drops them): what they captured may read the hooks or retry in its `Drop`.
 ///
 /// # Examples
 ///
@@ -120,11 +122,16 @@ static ANY: AtomicBool = AtomicBool::new(false);
 /// # assert!(stamina::get_on_retry_hooks().is_empty());
 /// ```
 pub fn set_on_retry_hooks(hooks: impl IntoIterator<Item = OnRetryHook>) {
+    // Collected before the lock is taken: the iterator may read the hooks.
     let hooks: Arc<[OnRetryHook]> = hooks.into_iter().collect();
     let any = !hooks.is_empty();
     let mut slot = HOOKS.write().unwrap_or_else(PoisonError::into_inner);
-    *slot = any.then_some(hooks);
+    let old = core::mem::replace(&mut *slot, any.then_some(hooks));
     ANY.store(any, Ordering::Release);
+    // The old hooks are dropped after the lock is released: what they captured may read the
+    // hooks, or run a failing `retry!`, in its `Drop`.
+    drop(slot);
+    drop(old);
 }
 
 /// The global hooks, in order.
