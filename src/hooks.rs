@@ -55,6 +55,10 @@ impl OnRetryHook {
     /// dropped, exactly once (also when an async loop is dropped during its wait). An entered
     /// span, a timer, a gauge increment that its `Drop` undoes.
     ///
+    /// When several hooks hand back a value for the same retry, the values are dropped newest
+    /// first (the reverse of the hooks' order), like nested scopes: a hook later in the list
+    /// may rely on what an earlier one set up.
+    ///
     /// ```
     /// use std::sync::atomic::{AtomicU32, Ordering};
     /// use std::sync::Arc;
@@ -160,7 +164,8 @@ fn current() -> Option<Arc<[OnRetryHook]>> {
     HOOKS.read().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
-/// The guards the hooks of one retry handed back: dropped, once, when the wait ends.
+/// The guards the hooks of one retry handed back: dropped, once, when the wait ends (or with
+/// the loop), newest first.
 #[derive(Default)]
 pub struct Guards(Vec<Guard>);
 
@@ -168,13 +173,22 @@ impl Guards {
     /// No guard.
     pub const NONE: Self = Guards(Vec::new());
 
-    /// Drops the guards, in the order the hooks ran; nothing to do (no call) when none.
+    /// Drops the guards, newest first; nothing to do (no call) when none.
     #[inline(always)]
     pub(crate) fn end(self) {
         if self.0.capacity() == 0 {
-            // Nothing allocated, nothing to drop: skip the call to `Vec`'s drop.
+            // Nothing allocated, nothing to drop: skip the call to the drop.
             core::mem::forget(self);
         }
+    }
+}
+
+impl Drop for Guards {
+    /// Newest first, like nested scopes: the guard of a later hook goes before that of an
+    /// earlier one, which it may rely on. Reversed here, then dropped in order by the `Vec`,
+    /// which goes on with the others if one of them panics.
+    fn drop(&mut self) {
+        self.0.reverse();
     }
 }
 
