@@ -47,7 +47,7 @@ fn hooks_set() -> bool {
 }
 
 /// The name of every event: stamina's.
-#[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";
 
 /// Reports one scheduled retry everywhere the features say; returns the hooks' guards.
@@ -58,16 +58,7 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
     #[cfg(not(feature = "defmt"))]
     let _ = wait_us;
     #[cfg(feature = "log")]
-    log::warn!(
-        target: "stamina",
-        "{EVENT} callable={} retry_num={} wait_for={:?} waited_so_far={:?} caused_by={:?} error_type={}",
-        details.name,
-        details.retry_num,
-        details.wait_for,
-        details.waited_so_far,
-        details.error,
-        details.error_type,
-    );
+    log_record(details);
     #[cfg(feature = "tracing")]
     tracing::warn!(
         target: "stamina",
@@ -101,4 +92,22 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
         let _ = details;
         Guards
     }
+}
+
+/// The `log` record: the message is the event's name alone, a literal (`Arguments::as_str`
+/// gives it back without formatting), and the fields are `log` key-values, as stamina puts
+/// them in the record's `extra`. No rendering of the fields in the message: it would be
+/// formatted for every logger, also those that show the key-values.
+#[cfg(feature = "log")]
+pub(crate) fn log_record(details: &RetryDetails<'_, dyn Debug + '_>) {
+    log::warn!(
+        target: "stamina",
+        callable = details.name,
+        retry_num = details.retry_num,
+        wait_for:? = details.wait_for,
+        waited_so_far:? = details.waited_so_far,
+        caused_by:? = details.error,
+        error_type = details.error_type;
+        "stamina.retry_scheduled"
+    );
 }

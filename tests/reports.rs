@@ -60,43 +60,104 @@ fn one_retry_then_give_up() -> Result<u32, Error> {
 #[cfg(feature = "log")]
 mod log_records {
     use super::*;
+    use std::sync::Once;
 
-    struct Capture(Mutex<Vec<String>>);
+    /// One record as a logger sees it.
+    #[derive(Debug, PartialEq)]
+    pub(super) struct Seen {
+        level: log::Level,
+        target: String,
+        /// The message, if it is a literal (no formatting needed).
+        literal: Option<&'static str>,
+        message: String,
+        key_values: Vec<(String, String)>,
+    }
+
+    struct Capture(Mutex<Vec<Seen>>);
+
+    struct KeyValues(Vec<(String, String)>);
+
+    impl<'kvs> log::kv::VisitSource<'kvs> for KeyValues {
+        fn visit_pair(
+            &mut self,
+            key: log::kv::Key<'kvs>,
+            value: log::kv::Value<'kvs>,
+        ) -> Result<(), log::kv::Error> {
+            self.0.push((key.to_string(), value.to_string()));
+            Ok(())
+        }
+    }
 
     impl log::Log for Capture {
         fn enabled(&self, _: &log::Metadata<'_>) -> bool {
             true
         }
         fn log(&self, record: &log::Record<'_>) {
-            let line = format!("{} {} {}", record.level(), record.target(), record.args());
-            self.0.lock().unwrap().push(line);
+            let mut key_values = KeyValues(Vec::new());
+            record.key_values().visit(&mut key_values).unwrap();
+            self.0.lock().unwrap().push(Seen {
+                level: record.level(),
+                target: record.target().to_string(),
+                literal: record.args().as_str(),
+                message: record.args().to_string(),
+                key_values: key_values.0,
+            });
         }
         fn flush(&self) {}
     }
 
-    #[test]
-    fn one_warn_record_per_scheduled_retry() {
-        let _turn = one_at_a_time();
+    /// What the process's logger (installed once) captured: emptied.
+    pub(super) fn capture() -> &'static Mutex<Vec<Seen>> {
         static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
-        log::set_logger(&CAPTURE).unwrap();
-        log::set_max_level(log::LevelFilter::Trace);
-        assert_eq!(two_retries_then_success(), Ok(3));
-        assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
-        let error_type = core::any::type_name::<Error>();
-        let lines: Vec<String> = CAPTURE
-            .0
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            log::set_logger(&CAPTURE).unwrap();
+            log::set_max_level(log::LevelFilter::Trace);
+        });
+        CAPTURE.0.lock().unwrap().clear();
+        &CAPTURE.0
+    }
+
+    /// The records of stamina's event.
+    pub(super) fn retries(capture: &Mutex<Vec<Seen>>) -> Vec<Seen> {
+        capture
             .lock()
             .unwrap()
-            .iter()
-            .filter(|l| l.contains("stamina.retry_scheduled"))
-            .cloned()
-            .collect();
+            .drain(..)
+            .filter(|s| s.message == "stamina.retry_scheduled")
+            .collect()
+    }
+
+    fn expected(callable: &str, retry_num: u32, wait_for: &str, waited_so_far: &str) -> Seen {
+        let pairs = [
+            ("callable", callable.to_string()),
+            ("retry_num", retry_num.to_string()),
+            ("wait_for", wait_for.to_string()),
+            ("waited_so_far", waited_so_far.to_string()),
+            ("caused_by", format!("Transient({retry_num})")),
+            ("error_type", core::any::type_name::<Error>().to_string()),
+        ];
+        Seen {
+            level: log::Level::Warn,
+            target: "stamina".to_string(),
+            literal: Some("stamina.retry_scheduled"),
+            message: "stamina.retry_scheduled".to_string(),
+            key_values: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    #[test]
+    fn one_warn_record_per_scheduled_retry_with_the_fields_as_key_values() {
+        let _turn = one_at_a_time();
+        let capture = capture();
+        assert_eq!(two_retries_then_success(), Ok(3));
+        assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
         assert_eq!(
-            lines,
+            retries(capture),
             [
-                format!("WARN stamina stamina.retry_scheduled callable=billing.charge retry_num=1 wait_for=100ms waited_so_far=0ns caused_by=Transient(1) error_type={error_type}"),
-                format!("WARN stamina stamina.retry_scheduled callable=billing.charge retry_num=2 wait_for=200ms waited_so_far=100ms caused_by=Transient(2) error_type={error_type}"),
-                format!("WARN stamina stamina.retry_scheduled callable=billing.refund retry_num=1 wait_for=100ms waited_so_far=0ns caused_by=Transient(1) error_type={error_type}"),
+                expected("billing.charge", 1, "100ms", "0ns"),
+                expected("billing.charge", 2, "200ms", "100ms"),
+                expected("billing.refund", 1, "100ms", "0ns"),
             ]
         );
     }
