@@ -78,13 +78,7 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
         wait_us,
     );
     #[cfg(feature = "metrics")]
-    metrics::counter!(
-        "stamina_retries_total",
-        "callable" => details.name,
-        "retry_num" => std::string::ToString::to_string(&details.retry_num),
-        "error_type" => details.error_type,
-    )
-    .increment(1);
+    metrics_count(details);
     #[cfg(feature = "std")]
     return crate::hooks::run(details);
     #[cfg(not(feature = "std"))]
@@ -110,4 +104,30 @@ pub(crate) fn log_record(details: &RetryDetails<'_, dyn Debug + '_>) {
         error_type = details.error_type;
         "stamina.retry_scheduled"
     );
+}
+
+/// The `metrics` counter. Its `retry_num` label is capped (see [`retry_num_label`]).
+#[cfg(feature = "metrics")]
+pub(crate) fn metrics_count(details: &RetryDetails<'_, dyn Debug + '_>) {
+    metrics::counter!(
+        "stamina_retries_total",
+        "callable" => details.name,
+        "retry_num" => retry_num_label(details.retry_num),
+        "error_type" => details.error_type,
+    )
+    .increment(1);
+}
+
+/// The `retry_num` label: the number up to 10, then `"10+"`, so that a loop with unlimited
+/// attempts cannot make a time series per retry (stamina's default of 10 attempts makes 9
+/// retries at most). A static string: the label allocates nothing.
+#[cfg(feature = "metrics")]
+pub(crate) fn retry_num_label(retry_num: u32) -> &'static str {
+    // Retries count from 1: "0" is there to index by the number.
+    const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    usize::try_from(retry_num)
+        .ok()
+        .and_then(|i| LABELS.get(i))
+        .copied()
+        .unwrap_or("10+")
 }

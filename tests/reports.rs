@@ -279,4 +279,38 @@ mod metrics_counter {
             ]
         );
     }
+
+    #[test]
+    fn the_retry_num_label_stops_at_10_plus() {
+        let _turn = one_at_a_time();
+        let counts = Arc::new(Counts::default());
+        let recorder = Recording(Arc::clone(&counts));
+        metrics::with_local_recorder(&recorder, || {
+            let r: Result<(), Error> = retry!(
+                on = transient,
+                backoff = stamina::Backoff::new().unlimited_attempts(),
+                wait_jitter = Duration::ZERO,
+                wait_max = Duration::from_millis(1),
+                clock = ManualClock::new(),
+                name = "poll",
+                |attempt| {
+                    if attempt.num() <= 13 {
+                        Err(Error::Transient(attempt.num()))
+                    } else {
+                        Ok(())
+                    }
+                }
+            );
+            assert_eq!(r, Ok(()));
+        });
+        let error_type = core::any::type_name::<Error>();
+        let counts = counts.0.lock().unwrap().clone();
+        let label = |n: &str| {
+            format!("stamina_retries_total{{callable=poll,retry_num={n},error_type={error_type}}}")
+        };
+        let mut expected: Vec<(String, u64)> =
+            (1..=10).map(|n| (label(&n.to_string()), 1)).collect();
+        expected.push((label("10+"), 3));
+        assert_eq!(counts, expected);
+    }
 }
