@@ -569,7 +569,7 @@ fn without_a_call_path_the_default_name_is_the_module_and_line() {
         attempts = 2,
         clock = &clock,
         on_retry = |d: &RetryDetails<'_, Error>| name = d.name,
-        { Err(Error::Transient("a literal".len() as u32)) }
+        { Err(Error::Transient(u32::try_from("a literal".len()).unwrap())) }
     );
     assert_eq!(name, format!("retry:{line}"));
     assert!(!name.contains("literal"));
