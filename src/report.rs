@@ -1,6 +1,11 @@
 //! What a retry loop tells the world about each scheduled retry: a `log` record, a `tracing`
 //! event, a `defmt` line, a `metrics` counter and the global hooks, each behind its feature.
 //! Nothing is reported on success nor on the final give-up.
+//!
+//! With `std`, the `log`, `tracing` and `metrics` reports are the default entries of the global
+//! hook list, so that `set_on_retry_hooks([])` turns them off, as in stamina. Without `std`
+//! (no registry there) the `log` and `tracing` features report directly. The `defmt` line,
+//! meant for firmware, is always direct.
 
 use core::fmt::Debug;
 
@@ -23,43 +28,61 @@ impl Guards {
     pub(crate) fn end(self) {}
 }
 
-/// Whether anything listens to the reports: a report feature, or (with `std`) a global hook.
+/// Whether anything listens to the reports: `defmt`, or with `std` a global hook (the default
+/// ones included: one atomic load), or without `std` the `log` or `tracing` feature.
 #[inline(always)]
 pub(crate) fn listened() -> bool {
-    cfg!(any(
-        feature = "log",
-        feature = "tracing",
-        feature = "defmt",
-        feature = "metrics"
-    )) || hooks_set()
+    cfg!(feature = "defmt") || others_listen()
 }
 
 #[cfg(feature = "std")]
 #[inline(always)]
-fn hooks_set() -> bool {
+fn others_listen() -> bool {
     crate::hooks::any()
 }
 
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-fn hooks_set() -> bool {
-    false
+fn others_listen() -> bool {
+    cfg!(any(feature = "log", feature = "tracing"))
 }
 
 /// The name of every event: stamina's.
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";
 
-/// Reports one scheduled retry everywhere the features say; returns the hooks' guards.
-/// `wait_us` is `details.wait_for` as it came: the defmt line takes it so, without converting
-/// back from a `Duration` (on firmware with defmt alone, no `Duration` is then built at all).
+/// Reports one scheduled retry everywhere the features and the hooks say; returns the hooks'
+/// guards. `wait_us` is `details.wait_for` as it came: the defmt line takes it so, without
+/// converting back from a `Duration` (on firmware with defmt alone, no `Duration` is then
+/// built at all).
 #[inline]
 pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_us: u64) -> Guards {
     #[cfg(not(feature = "defmt"))]
     let _ = wait_us;
-    #[cfg(feature = "log")]
-    log_record(details);
-    #[cfg(feature = "tracing")]
+    #[cfg(feature = "defmt")]
+    defmt::warn!(
+        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
+        details.name,
+        details.retry_num,
+        wait_us,
+    );
+    // The `log`, `tracing` and `metrics` reports are among the hooks (by default).
+    #[cfg(feature = "std")]
+    return crate::hooks::run(details);
+    #[cfg(not(feature = "std"))]
+    {
+        #[cfg(feature = "log")]
+        log_record(details);
+        #[cfg(feature = "tracing")]
+        tracing_event(details);
+        let _ = details;
+        Guards
+    }
+}
+
+/// The `tracing` event, with the fields as structured fields.
+#[cfg(feature = "tracing")]
+pub(crate) fn tracing_event(details: &RetryDetails<'_, dyn Debug + '_>) {
     tracing::warn!(
         target: "stamina",
         callable = details.name,
@@ -70,22 +93,6 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
         error_type = details.error_type,
         "{EVENT}",
     );
-    #[cfg(feature = "defmt")]
-    defmt::warn!(
-        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
-        details.name,
-        details.retry_num,
-        wait_us,
-    );
-    #[cfg(feature = "metrics")]
-    metrics_count(details);
-    #[cfg(feature = "std")]
-    return crate::hooks::run(details);
-    #[cfg(not(feature = "std"))]
-    {
-        let _ = details;
-        Guards
-    }
 }
 
 /// The `log` record: the message is the event's name alone, a literal (`Arguments::as_str`

@@ -101,3 +101,17 @@ fn a_replaced_hook_may_retry_when_dropped() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     finishes("clearing", || stamina::set_on_retry_hooks([]));
 }
+
+#[test]
+fn a_hook_replaced_by_the_defaults_may_read_the_hooks_when_dropped() {
+    let _turn = one_at_a_time();
+    let seen = Arc::new(Mutex::new(None));
+    let record = Arc::clone(&seen);
+    let old = hook_owning(OnDrop(move || {
+        *record.lock().unwrap() = Some(stamina::get_on_retry_hooks().len());
+    }));
+    finishes("setting", move || stamina::set_on_retry_hooks([old]));
+    finishes("reset_on_retry_hooks", stamina::reset_on_retry_hooks);
+    let defaults = finishes("get_on_retry_hooks", stamina::get_on_retry_hooks).len();
+    assert_eq!(*seen.lock().unwrap(), Some(defaults));
+}

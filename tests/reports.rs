@@ -1,6 +1,8 @@
 //! The `log`, `tracing` and `metrics` reports: one record, event or count per scheduled retry,
-//! with stamina's names, and nothing on success nor on the final give-up. Each part runs when
-//! its feature is on (`cargo test --all-features` runs them all).
+//! with stamina's names, and nothing on success nor on the final give-up. With `std` they are
+//! the default global hooks: `set_on_retry_hooks([])` silences them, `reset_on_retry_hooks()`
+//! brings them back. Each part runs when its feature is on (`cargo test --all-features` runs
+//! them all).
 
 #![cfg(feature = "std")]
 #![allow(dead_code)]
@@ -8,18 +10,59 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use stamina::retry;
 use stamina::testing::ManualClock;
+use stamina::{retry, OnRetryHook};
 
 mod common;
 use common::{transient, Error};
 
-/// The reports of one test would land in another's capture (the logger is global): one at a
-/// time.
+/// The reports of one test would land in another's capture (the logger is global), and the
+/// hooks are global: one at a time.
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     TURN.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Restores the default hooks when dropped, also when the test fails.
+struct Defaults;
+
+impl Drop for Defaults {
+    fn drop(&mut self) {
+        stamina::reset_on_retry_hooks();
+    }
+}
+
+/// Lets a test change the hooks: the defaults come back when it ends.
+fn changing_hooks() -> Defaults {
+    stamina::reset_on_retry_hooks();
+    Defaults
+}
+
+#[test]
+fn the_feature_reports_are_the_default_hooks() {
+    let _turn = one_at_a_time();
+    let _defaults = changing_hooks();
+    let mut expected = Vec::new();
+    if cfg!(feature = "log") {
+        expected.push("OnRetryHook(log)");
+    }
+    if cfg!(feature = "tracing") {
+        expected.push("OnRetryHook(tracing)");
+    }
+    if cfg!(feature = "metrics") {
+        expected.push("OnRetryHook(metrics)");
+    }
+    let listed = |hooks: Vec<OnRetryHook>| -> Vec<String> {
+        hooks.iter().map(|h| format!("{h:?}")).collect()
+    };
+    assert_eq!(listed(stamina::get_on_retry_hooks()), expected);
+    stamina::set_on_retry_hooks([]);
+    assert!(stamina::get_on_retry_hooks().is_empty());
+    stamina::set_on_retry_hooks([OnRetryHook::new(|_: &stamina::HookDetails<'_, '_>| {})]);
+    assert_eq!(listed(stamina::get_on_retry_hooks()), ["OnRetryHook(..)"]);
+    stamina::reset_on_retry_hooks();
+    assert_eq!(listed(stamina::get_on_retry_hooks()), expected);
 }
 
 /// Two failures then a success: two scheduled retries.
@@ -161,6 +204,38 @@ mod log_records {
             ]
         );
     }
+
+    #[test]
+    fn an_empty_hook_list_silences_the_log_and_reset_restores_it() {
+        let _turn = one_at_a_time();
+        let _defaults = changing_hooks();
+        let capture = capture();
+        stamina::set_on_retry_hooks([]);
+        assert_eq!(two_retries_then_success(), Ok(3));
+        assert_eq!(retries(capture), []);
+        stamina::reset_on_retry_hooks();
+        assert_eq!(two_retries_then_success(), Ok(3));
+        assert_eq!(retries(capture).len(), 2);
+    }
+
+    #[test]
+    fn the_log_report_is_a_hook_among_others() {
+        let _turn = one_at_a_time();
+        let _defaults = changing_hooks();
+        let capture = capture();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = std::sync::Arc::clone(&calls);
+        // Only the log record, and a hook of one's own after it.
+        stamina::set_on_retry_hooks([
+            OnRetryHook::log(),
+            OnRetryHook::new(move |_: &stamina::HookDetails<'_, '_>| {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }),
+        ]);
+        assert_eq!(two_retries_then_success(), Ok(3));
+        assert_eq!(retries(capture).len(), 2);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
 }
 
 #[cfg(feature = "tracing")]
@@ -182,9 +257,8 @@ mod tracing_events {
         }
     }
 
-    #[test]
-    fn one_warn_event_with_structured_fields_per_scheduled_retry() {
-        let _turn = one_at_a_time();
+    /// What the fmt subscriber writes while `f` runs.
+    fn traced(f: impl FnOnce()) -> String {
         let buffer = Buffer::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -192,11 +266,30 @@ mod tracing_events {
             .with_ansi(false)
             .without_time()
             .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        tracing::subscriber::with_default(subscriber, f);
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn an_empty_hook_list_silences_tracing_and_reset_restores_it() {
+        let _turn = one_at_a_time();
+        let _defaults = changing_hooks();
+        stamina::set_on_retry_hooks([]);
+        let text = traced(|| assert_eq!(two_retries_then_success(), Ok(3)));
+        assert_eq!(text, "");
+        stamina::reset_on_retry_hooks();
+        let text = traced(|| assert_eq!(two_retries_then_success(), Ok(3)));
+        assert_eq!(text.lines().count(), 2, "{text}");
+    }
+
+    #[test]
+    fn one_warn_event_with_structured_fields_per_scheduled_retry() {
+        let _turn = one_at_a_time();
+        let text = traced(|| {
             assert_eq!(two_retries_then_success(), Ok(3));
             assert_eq!(one_retry_then_give_up(), Err(Error::Transient(2)));
         });
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
         let error_type = core::any::type_name::<Error>();
@@ -256,6 +349,24 @@ mod metrics_counter {
         fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
             Histogram::noop()
         }
+    }
+
+    #[test]
+    fn an_empty_hook_list_silences_metrics_and_reset_restores_it() {
+        let _turn = one_at_a_time();
+        let _defaults = changing_hooks();
+        let counts = Arc::new(Counts::default());
+        let recorder = Recording(Arc::clone(&counts));
+        stamina::set_on_retry_hooks([]);
+        metrics::with_local_recorder(&recorder, || {
+            assert_eq!(two_retries_then_success(), Ok(3));
+        });
+        assert_eq!(*counts.0.lock().unwrap(), []);
+        stamina::reset_on_retry_hooks();
+        metrics::with_local_recorder(&recorder, || {
+            assert_eq!(two_retries_then_success(), Ok(3));
+        });
+        assert_eq!(counts.0.lock().unwrap().len(), 2);
     }
 
     #[test]
