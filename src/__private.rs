@@ -183,8 +183,8 @@ pub fn failed<const N: usize, E, M, H: Hook<E>>(
         error_type: core::any::type_name::<E>(),
     };
     hook.call(&details);
-    // Only built when someone listens: a loop on a server with no report feature and no global
-    // hook pays one atomic load per retry.
+    // Only built when someone listens: a loop on a server with no global hook (no report
+    // feature, or `set_on_retry_hooks([])`) pays one atomic load per retry.
     let listened = report::listened();
     let guards = if listened {
         report::retry_scheduled(

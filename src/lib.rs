@@ -66,7 +66,9 @@ pub use embassy::EmbassyClock;
 pub use global_rng::{seed_jitter, GlobalRng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use hooks::{get_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook};
+pub use hooks::{
+    get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
+};
 pub use on::{IntoDecision, RetryOn};
 #[cfg(feature = "rand_core_010")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_010")))]

@@ -1,6 +1,11 @@
 //! What a retry loop tells the world about each scheduled retry: a `log` record, a `tracing`
 //! event, a `defmt` line, a `metrics` counter and the global hooks, each behind its feature.
 //! Nothing is reported on success nor on the final give-up.
+//!
+//! With `std`, the `log`, `tracing` and `metrics` reports are the default entries of the global
+//! hook list, so that `set_on_retry_hooks([])` turns them off, as in stamina. Without `std`
+//! (no registry there) the `log` and `tracing` features report directly. The `defmt` line,
+//! meant for firmware, is always direct.
 
 use core::fmt::Debug;
 
@@ -23,52 +28,61 @@ impl Guards {
     pub(crate) fn end(self) {}
 }
 
-/// Whether anything listens to the reports: a report feature, or (with `std`) a global hook.
+/// Whether anything listens to the reports: `defmt`, or with `std` a global hook (the default
+/// ones included: one atomic load), or without `std` the `log` or `tracing` feature.
 #[inline(always)]
 pub(crate) fn listened() -> bool {
-    cfg!(any(
-        feature = "log",
-        feature = "tracing",
-        feature = "defmt",
-        feature = "metrics"
-    )) || hooks_set()
+    cfg!(feature = "defmt") || others_listen()
 }
 
 #[cfg(feature = "std")]
 #[inline(always)]
-fn hooks_set() -> bool {
+fn others_listen() -> bool {
     crate::hooks::any()
 }
 
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-fn hooks_set() -> bool {
-    false
+fn others_listen() -> bool {
+    cfg!(any(feature = "log", feature = "tracing"))
 }
 
 /// The name of every event: stamina's.
-#[cfg_attr(not(any(feature = "log", feature = "tracing")), allow(dead_code))]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) const EVENT: &str = "stamina.retry_scheduled";
 
-/// Reports one scheduled retry everywhere the features say; returns the hooks' guards.
-/// `wait_us` is `details.wait_for` as it came: the defmt line takes it so, without converting
-/// back from a `Duration` (on firmware with defmt alone, no `Duration` is then built at all).
+/// Reports one scheduled retry everywhere the features and the hooks say; returns the hooks'
+/// guards. `wait_us` is `details.wait_for` as it came: the defmt line takes it so, without
+/// converting back from a `Duration` (on firmware with defmt alone, no `Duration` is then
+/// built at all).
 #[inline]
 pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_us: u64) -> Guards {
     #[cfg(not(feature = "defmt"))]
     let _ = wait_us;
-    #[cfg(feature = "log")]
-    log::warn!(
-        target: "stamina",
-        "{EVENT} callable={} retry_num={} wait_for={:?} waited_so_far={:?} caused_by={:?} error_type={}",
+    #[cfg(feature = "defmt")]
+    defmt::warn!(
+        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
         details.name,
         details.retry_num,
-        details.wait_for,
-        details.waited_so_far,
-        details.error,
-        details.error_type,
+        wait_us,
     );
-    #[cfg(feature = "tracing")]
+    // The `log`, `tracing` and `metrics` reports are among the hooks (by default).
+    #[cfg(feature = "std")]
+    return crate::hooks::run(details);
+    #[cfg(not(feature = "std"))]
+    {
+        #[cfg(feature = "log")]
+        log_record(details);
+        #[cfg(feature = "tracing")]
+        tracing_event(details);
+        let _ = details;
+        Guards
+    }
+}
+
+/// The `tracing` event, with the fields as structured fields.
+#[cfg(feature = "tracing")]
+pub(crate) fn tracing_event(details: &RetryDetails<'_, dyn Debug + '_>) {
     tracing::warn!(
         target: "stamina",
         callable = details.name,
@@ -79,26 +93,48 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
         error_type = details.error_type,
         "{EVENT}",
     );
-    #[cfg(feature = "defmt")]
-    defmt::warn!(
-        "stamina.retry_scheduled {=str} retry_num={=u32} wait_us={=u64}",
-        details.name,
-        details.retry_num,
-        wait_us,
+}
+
+/// The `log` record: the message is the event's name alone, a literal (`Arguments::as_str`
+/// gives it back without formatting), and the fields are `log` key-values, as stamina puts
+/// them in the record's `extra`. No rendering of the fields in the message: it would be
+/// formatted for every logger, also those that show the key-values.
+#[cfg(feature = "log")]
+pub(crate) fn log_record(details: &RetryDetails<'_, dyn Debug + '_>) {
+    log::warn!(
+        target: "stamina",
+        callable = details.name,
+        retry_num = details.retry_num,
+        wait_for:? = details.wait_for,
+        waited_so_far:? = details.waited_so_far,
+        caused_by:? = details.error,
+        error_type = details.error_type;
+        "stamina.retry_scheduled"
     );
-    #[cfg(feature = "metrics")]
+}
+
+/// The `metrics` counter. Its `retry_num` label is capped (see [`retry_num_label`]).
+#[cfg(feature = "metrics")]
+pub(crate) fn metrics_count(details: &RetryDetails<'_, dyn Debug + '_>) {
     metrics::counter!(
         "stamina_retries_total",
         "callable" => details.name,
-        "retry_num" => std::string::ToString::to_string(&details.retry_num),
+        "retry_num" => retry_num_label(details.retry_num),
         "error_type" => details.error_type,
     )
     .increment(1);
-    #[cfg(feature = "std")]
-    return crate::hooks::run(details);
-    #[cfg(not(feature = "std"))]
-    {
-        let _ = details;
-        Guards
-    }
+}
+
+/// The `retry_num` label: the number up to 10, then `"10+"`, so that a loop with unlimited
+/// attempts cannot make a time series per retry (stamina's default of 10 attempts makes 9
+/// retries at most). A static string: the label allocates nothing.
+#[cfg(feature = "metrics")]
+pub(crate) fn retry_num_label(retry_num: u32) -> &'static str {
+    // Retries count from 1: "0" is there to index by the number.
+    const LABELS: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    usize::try_from(retry_num)
+        .ok()
+        .and_then(|i| LABELS.get(i))
+        .copied()
+        .unwrap_or("10+")
 }

@@ -234,3 +234,48 @@ fn dropping_an_async_loop_during_its_wait_drops_the_guard_once() {
         "{lines:?}"
     );
 }
+
+/// Three hooks that each hand back a guard logging its drop as `drop <hook>`.
+fn three_guarding_hooks(log: &Log) {
+    stamina::set_on_retry_hooks((1..=3).map(|hook| {
+        let log = Arc::clone(log);
+        OnRetryHook::with_guard(move |_: &HookDetails<'_, '_>| Guard(Arc::clone(&log), hook))
+    }));
+}
+
+#[test]
+fn guards_are_dropped_newest_first_when_the_wait_ends() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    three_guarding_hooks(&log);
+    let r: Result<(), &str> = retry!(
+        on = |_: &&str| true,
+        attempts = 2,
+        clock = LoggingClock(Arc::clone(&log)),
+        Err("down")
+    );
+    stamina::set_on_retry_hooks([]);
+    assert!(r.is_err());
+    let lines = log.lock().unwrap();
+    assert_eq!(lines[1..], ["drop 3", "drop 2", "drop 1"], "{lines:?}");
+}
+
+#[test]
+fn guards_are_dropped_newest_first_with_an_async_loop_dropped_in_its_wait() {
+    let _turn = one_at_a_time();
+    let log = Log::default();
+    three_guarding_hooks(&log);
+    {
+        let mut future = pin!(async {
+            retry_async!(
+                on = |_: &&str| true,
+                clock = Forever,
+                Err::<(), &str>("down")
+            )
+        });
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(future.as_mut().poll(&mut cx).is_pending());
+    }
+    stamina::set_on_retry_hooks([]);
+    assert_eq!(*log.lock().unwrap(), ["drop 3", "drop 2", "drop 1"]);
+}
