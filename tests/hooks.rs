@@ -279,3 +279,38 @@ fn guards_are_dropped_newest_first_with_an_async_loop_dropped_in_its_wait() {
     stamina::set_on_retry_hooks([]);
     assert_eq!(*log.lock().unwrap(), ["drop 3", "drop 2", "drop 1"]);
 }
+
+#[test]
+fn time_spent_in_a_global_hook_counts_against_the_timeout() {
+    let _turn = one_at_a_time();
+    std::thread_local! {
+        // The hook runs on the loop's thread: it finds the loop's clock here.
+        static CLOCK: stamina::testing::ManualClock = const { stamina::testing::ManualClock::new() };
+    }
+    stamina::set_on_retry_hooks([OnRetryHook::new(|_: &HookDetails<'_, '_>| {
+        CLOCK.with(|clock| clock.advance(Duration::from_millis(800)));
+    })]);
+    let (r, started, sleeps) = CLOCK.with(|clock| {
+        let mut started = Vec::new();
+        let r: Result<(), Error> = retry!(
+            on = transient,
+            backoff = stamina::Backoff::new()
+                .unlimited_attempts()
+                .timeout(Duration::from_secs(1))
+                .wait_initial(Duration::from_millis(500))
+                .wait_exp_base(1)
+                .wait_jitter(Duration::ZERO),
+            clock = clock,
+            {
+                started.push(clock.now());
+                Err(Error::Transient(0))
+            }
+        );
+        (r, started, clock.sleeps())
+    });
+    stamina::reset_on_retry_hooks();
+    // The hook ends at 0.8 s: a 0.5 s wait would start the next try at 1.3 s, past the deadline.
+    assert_eq!(r, Err(Error::Transient(0)));
+    assert_eq!(started, [Duration::ZERO]);
+    assert_eq!(sleeps, 0);
+}
