@@ -382,15 +382,6 @@ impl Guards {
     }
 }
 
-impl Drop for Guards {
-    /// Newest first, like nested scopes: the guard of a later hook goes before that of an
-    /// earlier one, which it may rely on. Reversed here, then dropped in order by the `Vec`,
-    /// which goes on with the others if one of them panics.
-    fn drop(&mut self) {
-        self.0.reverse();
-    }
-}
-
 impl Debug for Guards {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Guards({})", self.0.len())
@@ -405,5 +396,9 @@ pub(crate) fn run(details: &HookDetails<'_, '_>) -> Guards {
             hook.run(details, &mut guards);
         }
     });
+    // Dropped newest first, like nested scopes: the guard of a later hook goes before that of
+    // an earlier one, which it may rely on. A `Vec` drops front to back (and goes on with the
+    // others if one panics), so the newest goes to the front.
+    guards.0.reverse();
     guards
 }
