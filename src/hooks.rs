@@ -25,7 +25,7 @@ type Guard = Box<dyn Send>;
 
 /// One global hook: build it from a function or closure with [`OnRetryHook::new`], or with
 /// [`OnRetryHook::with_guard`] when it returns something to drop after the wait. The reports
-/// of the `log`, `tracing` and `metrics` features are hooks too ([`OnRetryHook::log`], ...):
+/// of the `log`, `tracing` and `metrics` features are hooks too (`OnRetryHook::log()`, ...):
 /// the default list.
 ///
 /// Cloning is cheap (a reference count). `Debug` names a feature's report
@@ -256,7 +256,7 @@ static STATE: AtomicU8 = AtomicU8::new(DEFAULT_STATE);
 /// never on success nor on the final give-up, after its own `on_retry` hook.
 ///
 /// The list replaces the defaults too: the reports of the `log`, `tracing` and `metrics`
-/// features ([`OnRetryHook::log`], [`OnRetryHook::tracing`], [`OnRetryHook::metrics`]). An
+/// features (`OnRetryHook::log()`, `OnRetryHook::tracing()`, `OnRetryHook::metrics()`). An
 /// empty list turns all instrumentation off (the `defmt` line, meant for firmware, stays);
 /// [`reset_on_retry_hooks`] brings the defaults back. To add a hook to the defaults, extend
 /// [`get_on_retry_hooks`].
