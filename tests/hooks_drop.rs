@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use stamina::{retry, HookDetails, OnRetryHook};
 
+mod common;
+
 /// Serialises the tests of this binary: the hooks are global.
 fn one_at_a_time() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
