@@ -420,10 +420,11 @@ fn print_table(config: &Config, results: &[Stats]) {
     for (strategy, stats) in STRATEGIES.iter().zip(results) {
         if stats.denied > 0 {
             println!(
-                "{}: {} clients gave up because the budget ({} retries) was dry.",
+                "{}: the shared budget ({} retries) sent {} clients back with their last error \
+                 instead of another retry, as a budget is meant to.",
                 strategy.name(),
-                stats.denied,
-                config.clients / 10
+                config.clients / 10,
+                stats.denied
             );
         }
     }
