@@ -363,22 +363,19 @@ pub fn attempt_timeout_us(timeout: impl DurationKey) -> u64 {
     micros::from_duration(timeout.duration()).min(retrying::MAX_WAIT)
 }
 
-/// The time an attempt may take: `limit_us`, cut to the time left before the loop's deadline
-/// (none before the first failure; zero once it is reached). Reads the clock only after a
-/// failure.
+/// The time an attempt after a failure may take: `limit_us`, cut to the time left at `now_us`
+/// before the loop's deadline (zero once it is reached). Before the first failure there is no
+/// deadline yet, and the loop uses `limit_us` as it is, reading no clock.
 #[inline]
 pub fn attempt_limit_us<const N: usize>(
     limit_us: u64,
-    progress: &Option<Progress>,
+    progress: &Progress,
     backoff: &Backoff<N>,
-    now: impl FnOnce() -> u64,
+    now_us: u64,
 ) -> u64 {
-    match progress {
-        None => limit_us,
-        Some(progress) => match progress.time_left(backoff.view().timeout_us(), now()) {
-            Some(left) => limit_us.min(left),
-            None => 0,
-        },
+    match progress.time_left(backoff.view().timeout_us(), now_us) {
+        Some(left) => limit_us.min(left),
+        None => 0,
     }
 }
 

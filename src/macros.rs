@@ -448,13 +448,14 @@ macro_rules! __retry_attempt {
         $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule [$($pairs)*] $op $($pairs)*)
     };
     (@scan async $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
+        let __limit_us = $crate::__private::attempt_timeout_us($timeout);
         let __limit_us = match $progress {
-            $crate::__private::None => $crate::__private::attempt_timeout_us($timeout),
-            $crate::__private::Some(_) => $crate::__private::attempt_limit_us(
-                $crate::__private::attempt_timeout_us($timeout),
-                &$progress,
+            $crate::__private::None => __limit_us,
+            $crate::__private::Some(ref __progress) => $crate::__private::attempt_limit_us(
+                __limit_us,
+                __progress,
                 $crate::__retry_form!(@schedule $form $backoff $all),
-                || $crate::__private::now_async(&mut $clock),
+                $crate::__private::now_async(&mut $clock),
             ),
         };
         $crate::__private::race(

@@ -892,12 +892,7 @@ fn try_times_with_slow_reports(slow_on: bool) -> Vec<Duration> {
             }
             transient(e)
         },
-        backoff = Backoff::new()
-            .unlimited_attempts()
-            .timeout(Duration::from_secs(1))
-            .wait_initial(Duration::from_millis(500))
-            .wait_exp_base(1)
-            .wait_jitter(NO_JITTER),
+        backoff = common::HALF_SECOND_WAITS_FOR_ONE_SECOND,
         clock = &clock,
         on_retry = |_: &RetryDetails<'_, Error>| {
             if !slow_on {

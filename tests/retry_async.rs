@@ -289,12 +289,7 @@ async fn time_spent_in_the_hook_counts_against_the_timeout() {
     let mut started = Vec::new();
     let r: Result<(), Error> = retry_async!(
         on = transient,
-        backoff = Backoff::new()
-            .unlimited_attempts()
-            .timeout(Duration::from_secs(1))
-            .wait_initial(Duration::from_millis(500))
-            .wait_exp_base(1)
-            .wait_jitter(Duration::ZERO),
+        backoff = common::HALF_SECOND_WAITS_FOR_ONE_SECOND,
         clock = &clock,
         on_retry = |_: &RetryDetails<'_, Error>| clock.advance(Duration::from_millis(800)),
         {

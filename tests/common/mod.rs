@@ -14,6 +14,15 @@ pub fn transient(e: &Error) -> bool {
     matches!(e, Error::Transient(_))
 }
 
+/// The schedule of the slow-hook tests: unlimited tries, a 1 s timeout and 500 ms waits, no
+/// jitter. A hook that takes 800 ms leaves no room for the next wait before the deadline.
+pub const HALF_SECOND_WAITS_FOR_ONE_SECOND: stamina::Backoff = stamina::Backoff::new()
+    .unlimited_attempts()
+    .timeout(core::time::Duration::from_secs(1))
+    .wait_initial(core::time::Duration::from_millis(500))
+    .wait_exp_base(1)
+    .wait_jitter(core::time::Duration::ZERO);
+
 /// The smallest executor, for futures whose clock never really waits: polls until ready, with
 /// a waker that does nothing.
 pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
