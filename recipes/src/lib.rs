@@ -8,5 +8,9 @@
 
 #![cfg_attr(not(feature = "host"), no_std)]
 
+#[cfg(feature = "host")]
+pub mod http_reqwest;
+#[cfg(feature = "host")]
+pub mod http_ureq;
 pub mod i2c_sensor;
 pub mod radio;
