@@ -13,4 +13,8 @@ pub mod http_reqwest;
 #[cfg(feature = "host")]
 pub mod http_ureq;
 pub mod i2c_sensor;
+#[cfg(feature = "host")]
+pub mod postgres_serialization;
+#[cfg(feature = "host")]
+pub mod postgres_startup;
 pub mod radio;
