@@ -18,3 +18,5 @@ pub mod postgres_serialization;
 #[cfg(feature = "host")]
 pub mod postgres_startup;
 pub mod radio;
+#[cfg(feature = "host")]
+pub mod sqlite_busy;
