@@ -1,12 +1,12 @@
 //! Serialization failures (`40001`) on tokio-postgres.
 //!
-//! Under `SERIALIZABLE` (or `REPEATABLE READ`) isolation PostgreSQL does not make a transaction
-//! wait for a conflicting one to decide: it aborts one of them with `40001 could not serialize
-//! access` and expects the application to run it again. What runs again is the whole
-//! transaction, from `BEGIN`: its reads saw a state that no longer holds, so replaying only the
-//! failed statement would write a decision based on stale data. A deadlock (`40P01`) is the
-//! same story. Anything else, such as a constraint violation or the application's own "not
-//! enough money", is an answer, not a race: it is not retried.
+//! Under `SERIALIZABLE` (or `REPEATABLE READ`) isolation, when two transactions conflict,
+//! PostgreSQL does not let the loser go on from a snapshot that no longer holds: it aborts it
+//! with `40001 could not serialize access` and expects the application to run it again. What
+//! runs again is the whole transaction, from `BEGIN`: its reads are stale, so replaying only
+//! the failed statement would write a decision based on them. A deadlock (`40P01`) is the same
+//! story. Anything else, such as a constraint violation or the application's own "not enough
+//! money", is an answer, not a race: it is not retried.
 
 use std::fmt;
 use std::time::Duration;
