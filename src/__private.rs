@@ -11,6 +11,9 @@ pub use core::{compile_error, concat, line, module_path, stringify};
 
 use core::fmt::Debug;
 use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 pub use crate::report::Guards;
@@ -35,13 +38,65 @@ pub fn attempt<T, E, M, On: RetryOn<E, M>>(
     operation()
 }
 
-/// [`attempt`] for `retry_async!`: the operation's `async` block, awaited where it stands.
+/// [`attempt`] for `retry_async!`: the operation's `async` block, pinned where it stands, as an
+/// attempt whose result is the `Result` that `on` judges (see [`Attempting::poll_result`]).
 #[inline(always)]
-pub fn attempt_async<T, E, M, On: RetryOn<E, M>, F: Future<Output = Result<T, E>>>(
+pub fn attempt_async<'a, T, E, M, On: RetryOn<E, M>, F>(
     _on: &On,
-    operation: F,
-) -> F {
-    operation
+    operation: Pin<&'a mut F>,
+) -> Attempting<'a, F, T, E> {
+    Attempting {
+        operation,
+        result: PhantomData,
+    }
+}
+
+/// The operation's future, whose output must be `Result<T, E>`.
+#[allow(missing_debug_implementations)] // a wrapper for the macro only
+pub struct Attempting<'a, F, T, E> {
+    operation: Pin<&'a mut F>,
+    // `fn() -> _`: the wrapper is `Send` and `Sync` whatever `T` and `E` are.
+    result: PhantomData<fn() -> Result<T, E>>,
+}
+
+impl<F, T, E> Attempting<'_, F, T, E> {
+    /// Polls the operation. An `async` block gets no expected type from its use, so its output
+    /// is checked here, once the block is known, and only here (a method of the expansion, not
+    /// a `Future` impl that `.await` would check again): anything but the `Result` that `on`
+    /// judges is reported by [`AttemptOutput`] with what to write, rather than as a bare type
+    /// mismatch, and an output still unknown (an operation that never ends at its tail, such as
+    /// `todo!()`) becomes that `Result`.
+    #[inline(always)]
+    pub fn poll_result(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, E>>
+    where
+        F: Future,
+        Result<T, E>: AttemptOutput<F::Output>,
+    {
+        self.operation
+            .as_mut()
+            .poll(cx)
+            .map(<Result<T, E>>::from_output)
+    }
+}
+
+/// What an attempt of `retry_async!` must give: the `Result` that `on` judges. `Self` is that
+/// `Result`, whose shape is known before the operation's output: with one impl, an output not
+/// known yet becomes it.
+#[diagnostic::on_unimplemented(
+    message = "`retry_async!` needs the operation to give a `{Self}`, and it gives `{Output}`",
+    label = "the operation's value is not the `Result` that `on` judges",
+    note = "an `Option`: turn `None` into an error that `on` can retry, with `.ok_or(MyError::Missing)`; wrapped in `Ok(...)` it would compile and never retry",
+    note = "a `Result` with another error type: convert it with `.map_err(...)`, or `?` inside the operation"
+)]
+pub trait AttemptOutput<Output> {
+    fn from_output(output: Output) -> Self;
+}
+
+impl<T, E> AttemptOutput<Result<T, E>> for Result<T, E> {
+    #[inline(always)]
+    fn from_output(output: Result<T, E>) -> Self {
+        output
+    }
 }
 
 /// The binding of the `|attempt|` form: the try about to be made.
@@ -416,7 +471,6 @@ where
     C: AsyncClock,
     E: From<AttemptTimedOut>,
 {
-    use core::task::Poll;
     let mut attempt = core::pin::pin!(attempt);
     // The clock's sleep starts only if the attempt is not ready at once: a test clock that
     // records its sleeps then records none for an attempt that did not wait.

@@ -29,6 +29,12 @@
 /// The `|attempt|` form (or `|attempt: Attempt|`) binds an [`Attempt`](crate::Attempt) (try
 /// number, jitter-free next wait) for each try.
 ///
+/// An operation that gives an `Option` has no error for `on` to judge: turn `None` into one,
+/// `cache.get(&key).copied().ok_or(MyError::Missing)`. Wrapped in `Ok(...)`, as rustc suggests
+/// for `retry!`, it compiles and never retries. (`retry_async!` says so itself; `retry!` leaves
+/// the check to rustc, so that the operation keeps the expected type that coerces, say, an
+/// `Err(Box::new(e))` into a `Box<dyn Error>`.)
+///
 /// # Keys
 ///
 /// | key | value | default |
@@ -180,6 +186,9 @@ macro_rules! retry {
 /// its error. The limit is `d` cut to the time left before `timeout` (so an attempt never runs
 /// past the loop's deadline) and to `i64::MAX` µs; a limit of zero fails an attempt that is
 /// not ready at once without asking the clock for a zero sleep.
+///
+/// The operation must give the `Result` that `on` judges; anything else (an `Option`, a
+/// `Result` with another error type) is a compile error that says what to write.
 ///
 /// # Examples
 ///
@@ -438,9 +447,9 @@ macro_rules! __retry_loop {
 }
 
 /// One attempt. In `retry!` the operation runs in a closure called at once, in `retry_async!`
-/// in an `async` block awaited in place: a `?` or `return` in it ends the attempt, and `on`
-/// judges its error like any other. With `attempt_timeout` (async only), the attempt races the
-/// clock, for at most the time left before the loop's deadline.
+/// in an `async` block pinned and awaited in place: a `?` or `return` in it ends the attempt,
+/// and `on` judges its error like any other. With `attempt_timeout` (async only), the attempt
+/// races the clock, for at most the time left before the loop's deadline.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
@@ -458,8 +467,10 @@ macro_rules! __retry_attempt {
                 $crate::__private::now_async(&mut $clock),
             ),
         };
+        let __operation = $crate::__private::core::pin::pin!(async { $op });
+        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
         $crate::__private::race(
-            $crate::__private::attempt_async(&$on, async { $op }),
+            $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)),
             &mut $clock,
             __limit_us,
         )
@@ -476,9 +487,11 @@ macro_rules! __retry_attempt {
     (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
         $crate::__private::attempt(&$on, || $op)
     };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
-        $crate::__private::attempt_async(&$on, async { $op }).await
-    };
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {{
+        let __operation = $crate::__private::core::pin::pin!(async { $op });
+        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
+    }};
 }
 
 /// What differs between the plain and the `|attempt|` forms: the latter needs the schedule
