@@ -12,7 +12,8 @@
 /// retry!(on = FILTER, key = value, ..., |attempt| OPERATION)
 /// ```
 ///
-/// `OPERATION` is any expression or block giving a `Result<T, E>`, and it is **one attempt**:
+/// `OPERATION` is any expression or block giving a `Result<T, E>` (the expression itself, not a
+/// closure that makes it: `retry!(on = ..., op())`, not `|| op()`), and it is **one attempt**:
 /// it runs in a closure called once per try (re-created each time, so it may borrow locals and
 /// `self` mutably), and a `?` or a `return` inside it ends that attempt with that value, which
 /// `on` then judges like any other error (`return Ok(..)` is a success). This is stamina's
@@ -53,9 +54,11 @@
 /// | `flatten` | `bool` (`retry!` with `std`): inside another loop with `flatten = true` on this thread, try once | `false` |
 /// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)` | none |
 ///
-/// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
-/// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
-/// ends. The schedule is read where it is: `backoff = SCHEDULE` alone borrows `SCHEDULE` at each
+/// Keys come in any order, each at most once, before the operation. A misspelt, repeated or
+/// missing key, a closure given as the operation, an `on` closure without its parameter's
+/// type, or a negative `attempts` is a compile error that says what to write. `clock`, `rng`,
+/// `on`, `on_retry` and `name` are evaluated once, before the first try, and live until the
+/// loop ends. The schedule is read where it is: `backoff = SCHEDULE` alone borrows `SCHEDULE` at each
 /// failure (a `const` is never copied); with schedule keys, the adjusted schedule is built once,
 /// at the first failure (before the first try in the `|attempt|` form, which needs it from the
 /// start). So a call that succeeds at once computes nothing and reads no clock. Closures given
@@ -225,6 +228,26 @@ macro_rules! retry_async {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_parse {
+    // Misuses that rustc would report with advice that leads the wrong way: said here instead.
+    // A count of tries cannot be negative; rustc would offer `u32::MAX` tries. A literal alone
+    // only: `-1i32 as u32` is a count.
+    ($mode:ident [$($pairs:tt)*] attempts = - $count:literal , $($rest:tt)*) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "`attempts` counts the tries and cannot be negative: for no limit, write ",
+            "`backoff = stamina::Backoff::new().unlimited_attempts()` ",
+            "(the `timeout`, 45 s unless given, still ends the loop)"
+        ))
+    };
+    // A filter closure without its parameter's type never compiles (its reference would not be
+    // general over lifetimes), and rustc says only "not general enough".
+    ($mode:ident [$($pairs:tt)*] on = $(move)? | $param:pat_param | $($rest:tt)*) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the closure given to `on` needs its parameter's type written: `on = |",
+            $crate::__private::stringify!($param),
+            ": &MyError| ...`, with the error type of the operation",
+            " (for io::Error, `on = std::io::ErrorKind::TimedOut` or an array of kinds)"
+        ))
+    };
     // `key = value,` followed by more.
     ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr , $($rest:tt)+) => {
         $crate::__retry_parse!($mode [$($pairs)* $key = [$value]] $($rest)+)
@@ -235,6 +258,24 @@ macro_rules! __retry_parse {
             "the operation to retry is missing: put it last, after the keys, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
         ))
+    };
+    // A closure as the operation, a habit from crates that take one: the operation is the
+    // expression itself. (rustc would suggest calling the closure, or `Ok(|| ...)`.)
+    ($mode:ident [$($pairs:tt)*] || $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] move $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] async $(move)? | $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] async $(move)? || $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    // An `async` block not awaited: its value is a future, never a `Result`.
+    ($mode:ident [$($pairs:tt)*] async $(move)? { $($body:tt)* } $(,)?) => {
+        $crate::__retry_closure_operation!(block $mode)
     };
     // The attempt-binding form.
     ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $($op:tt)+) => {
@@ -250,6 +291,38 @@ macro_rules! __retry_parse {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`retry!` needs `on = ...` and an operation to retry, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), do_it())`"
+        ))
+    };
+}
+
+/// The error for a closure given as the operation, in the words of each macro.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_closure_operation {
+    (sync) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is an expression, not a closure: write `retry!(on = ..., op())` ",
+            "rather than `|| op()`; it runs once per try as it stands ",
+            "(`|attempt| op()` binds the try number)"
+        ))
+    };
+    (async) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is an expression, not a closure: write `retry_async!(on = ..., op().await)` ",
+            "rather than `|| op()` or `|| async { op().await }`; it runs once per try as it stands ",
+            "(`|attempt| op().await` binds the try number)"
+        ))
+    };
+    (block sync) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "`retry!` blocks between tries and cannot await: for an async operation, write ",
+            "`retry_async!(on = ..., op().await)` inside an `async` block or function"
+        ))
+    };
+    (block async) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is awaited in place: write what the `async` block holds, ",
+            "`retry_async!(on = ..., op().await)`, rather than `async { op().await }`"
         ))
     };
 }
@@ -627,13 +700,28 @@ macro_rules! __default_clock {
     };
 }
 
-#[cfg(not(any(feature = "std", feature = "embassy-time")))]
+// Without a default clock, the error names one the build has, or the feature that brings it.
+#[cfg(all(
+    not(any(feature = "std", feature = "embassy-time")),
+    feature = "embedded-hal"
+))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::Clock`, e.g. `stamina::DelayClock::new(delay)`)"
+            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal::delay::DelayNs`, or a timer of yours that implements `stamina::Clock`"
+        )
+    };
+}
+
+#[cfg(not(any(feature = "std", feature = "embassy-time", feature = "embedded-hal")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `DelayNs` (with stamina's `embedded-hal` feature), or a timer of yours that implements `stamina::Clock`"
         )
     };
 }
@@ -656,13 +744,31 @@ macro_rules! __default_async_clock {
     };
 }
 
-#[cfg(not(any(feature = "tokio", feature = "embassy-time")))]
+#[cfg(all(
+    not(any(feature = "tokio", feature = "embassy-time")),
+    feature = "embedded-hal-async"
+))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_async_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::AsyncClock`)"
+            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal_async::delay::DelayNs`, or a timer of yours that implements `stamina::AsyncClock`"
+        )
+    };
+}
+
+#[cfg(not(any(
+    feature = "tokio",
+    feature = "embassy-time",
+    feature = "embedded-hal-async"
+)))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_async_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::TokioClock::new()` (with stamina's `tokio` feature), `stamina::EmbassyClock` (`embassy-time`), `stamina::DelayClock::new(delay)` over an async HAL `DelayNs` (`embedded-hal-async`), or a timer of yours that implements `stamina::AsyncClock`"
         )
     };
 }
