@@ -457,20 +457,17 @@ pub fn duration_key(value: impl DurationKey) -> Option<Duration> {
     Some(value.duration())
 }
 
-/// Runs one attempt against the clock: the attempt's result, or `AttemptTimedOut` turned into
-/// the error type if the clock's sleep ends first. The attempt is polled first, alone, so an
+/// Runs one attempt against the clock: the attempt's result, or `timed_out` of an
+/// `AttemptTimedOut` if the clock's sleep ends first. The attempt is polled first, alone, so an
 /// attempt that is ready at once always wins and starts no sleep; with a limit of zero, an
 /// attempt that is not ready at once times out without sleeping (a clock is never asked for a
 /// zero wait).
-pub async fn race<T, E, C>(
+pub async fn race<T, E, C: AsyncClock>(
     attempt: impl Future<Output = Result<T, E>>,
     clock: &mut C,
     timeout_us: u64,
-) -> Result<T, E>
-where
-    C: AsyncClock,
-    E: From<AttemptTimedOut>,
-{
+    timed_out: impl FnOnce(AttemptTimedOut) -> E,
+) -> Result<T, E> {
     let mut attempt = core::pin::pin!(attempt);
     // The clock's sleep starts only if the attempt is not ready at once: a test clock that
     // records its sleeps then records none for an attempt that did not wait.
@@ -483,19 +480,46 @@ where
         return result;
     }
     if timeout_us == 0 {
-        return Err(E::from(AttemptTimedOut::after_us(0)));
+        return Err(timed_out(AttemptTimedOut::after_us(0)));
     }
     let mut sleep = core::pin::pin!(clock.sleep_us(timeout_us));
-    core::future::poll_fn(|cx| {
+    let finished = core::future::poll_fn(|cx| {
         if let Poll::Ready(result) = attempt.as_mut().poll(cx) {
-            return Poll::Ready(result);
+            return Poll::Ready(Some(result));
         }
-        match sleep.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(E::from(AttemptTimedOut::after_us(timeout_us)))),
-            Poll::Pending => Poll::Pending,
-        }
+        sleep.as_mut().poll(cx).map(|()| None)
     })
-    .await
+    .await;
+    match finished {
+        Some(result) => result,
+        None => Err(timed_out(AttemptTimedOut::after_us(timeout_us))),
+    }
+}
+
+/// What a timed-out attempt becomes with `attempt_timeout = d`: `E::from(AttemptTimedOut)`.
+/// Called in a closure of the expansion, so that its bound is checked there alone.
+#[inline(always)]
+pub fn timed_out_into<E: FromAttemptTimedOut>(timed_out: AttemptTimedOut) -> E {
+    E::from_attempt_timed_out(timed_out)
+}
+
+/// `From<AttemptTimedOut>`, under a name whose error says what to write when it is missing:
+/// the `(d, f)` form, the only one for an error type of another crate (the orphan rule keeps
+/// the user from implementing `From` for it).
+#[diagnostic::on_unimplemented(
+    message = "`attempt_timeout = d` needs `From<AttemptTimedOut>` for the operation's error type `{Self}`, to turn a timed-out attempt into one",
+    label = "`{Self}` does not implement `From<stamina::AttemptTimedOut>`",
+    note = "implement `From<stamina::AttemptTimedOut> for {Self}`, or say what a timed-out attempt becomes with `attempt_timeout = (d, |timed_out| ...)`, e.g. `(d, MyError::Slow)` or `(d, |_| MyError::Slow)`: the way for an error type of another crate"
+)]
+pub trait FromAttemptTimedOut {
+    fn from_attempt_timed_out(timed_out: AttemptTimedOut) -> Self;
+}
+
+impl<E: From<AttemptTimedOut>> FromAttemptTimedOut for E {
+    #[inline(always)]
+    fn from_attempt_timed_out(timed_out: AttemptTimedOut) -> Self {
+        E::from(timed_out)
+    }
 }
 
 /// Reads a blocking clock (named so that an async clock given to `retry!` fails clearly).

@@ -52,7 +52,7 @@
 /// | `name` | `&'static str` naming the call site for hooks and reports | for an operation that starts with a call, the module and the call's path without its arguments (`my_app::db::pool.get`); else the module and line (`my_app::db:42`): short, stable, no literals |
 /// | `budget` | `&Budget` (or `&Arc<Budget>`): each retry takes a token, each success refunds part of one; a dry budget ends the loop | none |
 /// | `flatten` | `bool` (`retry!` with `std`): inside another loop with `flatten = true` on this thread, try once | `false` |
-/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)` | none |
+/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)`. Or `(Duration, f)`: the loser becomes `f(AttemptTimedOut)`, for an error type without that `From` (one of another crate) | none |
 ///
 /// Keys come in any order, each at most once, before the operation. A misspelt, repeated or
 /// missing key, a closure given as the operation, an `on` closure without its parameter's
@@ -190,6 +190,12 @@ macro_rules! retry {
 /// past the loop's deadline) and to `i64::MAX` µs; a limit of zero fails an attempt that is
 /// not ready at once without asking the clock for a zero sleep.
 ///
+/// `attempt_timeout = (d, f)` races the same way, and the error of a timed-out attempt is
+/// `f(AttemptTimedOut)`: a closure (`|_| MyError::Slow`) or a tuple variant that takes the
+/// [`AttemptTimedOut`](crate::AttemptTimedOut) (`MyError::Slow`). This is the form for an error
+/// type without `From<AttemptTimedOut>`, such as one of another crate, for which the orphan
+/// rule forbids writing that impl. Both `d` and `f` are evaluated before each attempt.
+///
 /// The operation must give the `Result` that `on` judges; anything else (an `Option`, a
 /// `Result` with another error type) is a compile error that says what to write.
 ///
@@ -211,6 +217,37 @@ macro_rules! retry {
 /// });
 /// assert_eq!(body, Ok("body"));
 /// assert_eq!(clock.sleeps(), 2);
+/// # fn futures_lite_block_on<F: core::future::Future>(f: F) -> F::Output {
+/// #     use core::task::{Context, Poll, Waker};
+/// #     let mut f = core::pin::pin!(f);
+/// #     let mut cx = Context::from_waker(Waker::noop());
+/// #     loop { if let Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// ```
+///
+/// Each attempt within 2 s, with an error type of another crate (here `String`), which cannot
+/// implement `From<AttemptTimedOut>`: the pair says what a timed-out attempt becomes.
+///
+/// ```
+/// use core::time::Duration;
+/// use stamina::testing::ManualClock;
+///
+/// async fn query() -> Result<u32, String> {
+///     core::future::pending().await // a server that never answers
+/// }
+///
+/// let clock = ManualClock::new();
+/// let rows = futures_lite_block_on(async {
+///     stamina::retry_async!(
+///         on = |e: &String| e.starts_with("timed out"),
+///         attempts = 2,
+///         attempt_timeout = (Duration::from_secs(2), |t| format!("timed out after {:?}", t.after())),
+///         clock = &clock,
+///         query().await
+///     )
+/// });
+/// assert_eq!(rows, Err("timed out after 2s".to_string()));
+/// assert_eq!(clock.sleeps(), 3); // two attempts cut after 2 s, and the wait between them
 /// # fn futures_lite_block_on<F: core::future::Future>(f: F) -> F::Output {
 /// #     use core::task::{Context, Poll, Waker};
 /// #     let mut f = core::pin::pin!(f);
@@ -247,6 +284,10 @@ macro_rules! __retry_parse {
             ": &MyError| ...`, with the error type of the operation",
             " (for io::Error, `on = std::io::ErrorKind::TimedOut` or an array of kinds)"
         ))
+    };
+    // `attempt_timeout = (d, f)`: kept as a pair, which the attempt takes apart.
+    ($mode:ident [$($pairs:tt)*] attempt_timeout = ($timeout:expr, $timed_out:expr) , $($rest:tt)+) => {
+        $crate::__retry_parse!($mode [$($pairs)* attempt_timeout = [($timeout, $timed_out)]] $($rest)+)
     };
     // `key = value,` followed by more.
     ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr , $($rest:tt)+) => {
@@ -522,14 +563,37 @@ macro_rules! __retry_loop {
 /// One attempt. In `retry!` the operation runs in a closure called at once, in `retry_async!`
 /// in an `async` block pinned and awaited in place: a `?` or `return` in it ends the attempt,
 /// and `on` judges its error like any other. With `attempt_timeout` (async only), the attempt
-/// races the clock, for at most the time left before the loop's deadline.
+/// races the clock, for at most the time left before the loop's deadline; a timed-out attempt
+/// becomes `E::from(AttemptTimedOut)`, or what the `(d, f)` form's `f` makes of it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
     ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $schedule:tt $op:tt) => {
         $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule [$($pairs)*] $op $($pairs)*)
     };
-    (@scan async $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [($timeout:expr, $timed_out:expr)] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [$timed_out])
+    };
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [|__timed_out| $crate::__private::timed_out_into(__timed_out)])
+    };
+    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
+        $crate::__private::compile_error!(
+            "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
+        )
+    };
+    (@scan $mode:ident $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule $all $op $($rest)*)
+    };
+    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
+        $crate::__private::attempt(&$on, || $op)
+    };
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {{
+        let __operation = $crate::__private::core::pin::pin!(async { $op });
+        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
+    }};
+    (@race $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] [$timeout:expr] [$timed_out:expr]) => {{
         let __limit_us = $crate::__private::attempt_timeout_us($timeout);
         let __limit_us = match $progress {
             $crate::__private::None => __limit_us,
@@ -546,24 +610,9 @@ macro_rules! __retry_attempt {
             $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)),
             &mut $clock,
             __limit_us,
+            $timed_out,
         )
         .await
-    }};
-    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
-        $crate::__private::compile_error!(
-            "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
-        )
-    };
-    (@scan $mode:ident $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule $all $op $($rest)*)
-    };
-    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
-        $crate::__private::attempt(&$on, || $op)
-    };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {{
-        let __operation = $crate::__private::core::pin::pin!(async { $op });
-        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
-        $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
     }};
 }
 
