@@ -5,7 +5,7 @@
 //! ratios within one run.
 //!
 //! ```text
-//! cargo bench --bench failure_path
+//! cargo bench -p stamina-benches --bench failure_path
 //! ```
 
 use std::hint::black_box;

@@ -4,7 +4,7 @@
 //! across machines.
 //!
 //! ```text
-//! cargo bench --bench happy_path
+//! cargo bench -p stamina-benches --bench happy_path
 //! ```
 
 use std::future::Future;

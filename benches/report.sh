@@ -15,7 +15,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 for run in $(seq "$runs"); do
     rm -rf target/criterion
-    cargo bench --quiet --bench happy_path --bench failure_path >/dev/null 2>&1
+    cargo bench --quiet -p stamina-benches --bench happy_path --bench failure_path >/dev/null 2>&1
     for estimates in target/criterion/*/*/new/estimates.json; do
         dir=$(dirname "$estimates")
         group=$(basename "$(dirname "$(dirname "$dir")")")
