@@ -11,6 +11,9 @@ pub use core::{compile_error, concat, line, module_path, stringify};
 
 use core::fmt::Debug;
 use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 pub use crate::report::Guards;
@@ -35,13 +38,65 @@ pub fn attempt<T, E, M, On: RetryOn<E, M>>(
     operation()
 }
 
-/// [`attempt`] for `retry_async!`: the operation's `async` block, awaited where it stands.
+/// [`attempt`] for `retry_async!`: the operation's `async` block, pinned where it stands, as an
+/// attempt whose result is the `Result` that `on` judges (see [`Attempting::poll_result`]).
 #[inline(always)]
-pub fn attempt_async<T, E, M, On: RetryOn<E, M>, F: Future<Output = Result<T, E>>>(
+pub fn attempt_async<'a, T, E, M, On: RetryOn<E, M>, F>(
     _on: &On,
-    operation: F,
-) -> F {
-    operation
+    operation: Pin<&'a mut F>,
+) -> Attempting<'a, F, T, E> {
+    Attempting {
+        operation,
+        result: PhantomData,
+    }
+}
+
+/// The operation's future, whose output must be `Result<T, E>`.
+#[allow(missing_debug_implementations)] // a wrapper for the macro only
+pub struct Attempting<'a, F, T, E> {
+    operation: Pin<&'a mut F>,
+    // `fn() -> _`: the wrapper is `Send` and `Sync` whatever `T` and `E` are.
+    result: PhantomData<fn() -> Result<T, E>>,
+}
+
+impl<F, T, E> Attempting<'_, F, T, E> {
+    /// Polls the operation. An `async` block gets no expected type from its use, so its output
+    /// is checked here, once the block is known, and only here (a method of the expansion, not
+    /// a `Future` impl that `.await` would check again): anything but the `Result` that `on`
+    /// judges is reported by [`AttemptOutput`] with what to write, rather than as a bare type
+    /// mismatch, and an output still unknown (an operation that never ends at its tail, such as
+    /// `todo!()`) becomes that `Result`.
+    #[inline(always)]
+    pub fn poll_result(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, E>>
+    where
+        F: Future,
+        Result<T, E>: AttemptOutput<F::Output>,
+    {
+        self.operation
+            .as_mut()
+            .poll(cx)
+            .map(<Result<T, E>>::from_output)
+    }
+}
+
+/// What an attempt of `retry_async!` must give: the `Result` that `on` judges. `Self` is that
+/// `Result`, whose shape is known before the operation's output: with one impl, an output not
+/// known yet becomes it.
+#[diagnostic::on_unimplemented(
+    message = "`retry_async!` needs the operation to give a `{Self}`, and it gives `{Output}`",
+    label = "the operation's value is not the `Result` that `on` judges",
+    note = "an `Option`: turn `None` into an error that `on` can retry, with `.ok_or(MyError::Missing)`; wrapped in `Ok(...)` it would compile and never retry",
+    note = "a `Result` with another error type: convert it with `.map_err(...)`, or `?` inside the operation"
+)]
+pub trait AttemptOutput<Output> {
+    fn from_output(output: Output) -> Self;
+}
+
+impl<T, E> AttemptOutput<Result<T, E>> for Result<T, E> {
+    #[inline(always)]
+    fn from_output(output: Result<T, E>) -> Self {
+        output
+    }
 }
 
 /// The binding of the `|attempt|` form: the try about to be made.
@@ -402,21 +457,17 @@ pub fn duration_key(value: impl DurationKey) -> Option<Duration> {
     Some(value.duration())
 }
 
-/// Runs one attempt against the clock: the attempt's result, or `AttemptTimedOut` turned into
-/// the error type if the clock's sleep ends first. The attempt is polled first, alone, so an
+/// Runs one attempt against the clock: the attempt's result, or `timed_out` of an
+/// `AttemptTimedOut` if the clock's sleep ends first. The attempt is polled first, alone, so an
 /// attempt that is ready at once always wins and starts no sleep; with a limit of zero, an
 /// attempt that is not ready at once times out without sleeping (a clock is never asked for a
 /// zero wait).
-pub async fn race<T, E, C>(
+pub async fn race<T, E, C: AsyncClock>(
     attempt: impl Future<Output = Result<T, E>>,
     clock: &mut C,
     timeout_us: u64,
-) -> Result<T, E>
-where
-    C: AsyncClock,
-    E: From<AttemptTimedOut>,
-{
-    use core::task::Poll;
+    timed_out: impl FnOnce(AttemptTimedOut) -> E,
+) -> Result<T, E> {
     let mut attempt = core::pin::pin!(attempt);
     // The clock's sleep starts only if the attempt is not ready at once: a test clock that
     // records its sleeps then records none for an attempt that did not wait.
@@ -429,19 +480,46 @@ where
         return result;
     }
     if timeout_us == 0 {
-        return Err(E::from(AttemptTimedOut::after_us(0)));
+        return Err(timed_out(AttemptTimedOut::after_us(0)));
     }
     let mut sleep = core::pin::pin!(clock.sleep_us(timeout_us));
-    core::future::poll_fn(|cx| {
+    let finished = core::future::poll_fn(|cx| {
         if let Poll::Ready(result) = attempt.as_mut().poll(cx) {
-            return Poll::Ready(result);
+            return Poll::Ready(Some(result));
         }
-        match sleep.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(E::from(AttemptTimedOut::after_us(timeout_us)))),
-            Poll::Pending => Poll::Pending,
-        }
+        sleep.as_mut().poll(cx).map(|()| None)
     })
-    .await
+    .await;
+    match finished {
+        Some(result) => result,
+        None => Err(timed_out(AttemptTimedOut::after_us(timeout_us))),
+    }
+}
+
+/// What a timed-out attempt becomes with `attempt_timeout = d`: `E::from(AttemptTimedOut)`.
+/// Called in a closure of the expansion, so that its bound is checked there alone.
+#[inline(always)]
+pub fn timed_out_into<E: FromAttemptTimedOut>(timed_out: AttemptTimedOut) -> E {
+    E::from_attempt_timed_out(timed_out)
+}
+
+/// `From<AttemptTimedOut>`, under a name whose error says what to write when it is missing:
+/// the `(d, f)` form, the only one for an error type of another crate (the orphan rule keeps
+/// the user from implementing `From` for it).
+#[diagnostic::on_unimplemented(
+    message = "`attempt_timeout = d` needs `From<AttemptTimedOut>` for the operation's error type `{Self}`, to turn a timed-out attempt into one",
+    label = "`{Self}` does not implement `From<stamina::AttemptTimedOut>`",
+    note = "implement `From<stamina::AttemptTimedOut> for {Self}`, or say what a timed-out attempt becomes with `attempt_timeout = (d, |timed_out| ...)`, e.g. `(d, MyError::Slow)` or `(d, |_| MyError::Slow)`: the way for an error type of another crate"
+)]
+pub trait FromAttemptTimedOut {
+    fn from_attempt_timed_out(timed_out: AttemptTimedOut) -> Self;
+}
+
+impl<E: From<AttemptTimedOut>> FromAttemptTimedOut for E {
+    #[inline(always)]
+    fn from_attempt_timed_out(timed_out: AttemptTimedOut) -> Self {
+        E::from(timed_out)
+    }
 }
 
 /// Reads a blocking clock (named so that an async clock given to `retry!` fails clearly).

@@ -10,7 +10,9 @@ use crate::micros;
 ///
 /// The loop turns it into the operation's error type with `From`, so that `on` sees it like any
 /// other error: implement `From<AttemptTimedOut>` for your error type (with `std` it is done
-/// for `std::io::Error`, as `ErrorKind::TimedOut`).
+/// for `std::io::Error`, as `ErrorKind::TimedOut`). For an error type of another crate, which
+/// cannot have that impl, say what it becomes with `attempt_timeout = (d, f)`, e.g.
+/// `(d, |_| MyError::Slow)`.
 ///
 /// # Examples
 ///

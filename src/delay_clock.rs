@@ -2,9 +2,8 @@
 
 use crate::Clock;
 
-/// A clock over an `embedded-hal` delay: the blocking
-/// [`DelayNs`](embedded_hal::delay::DelayNs) for `retry!` and, with the `embedded-hal-async`
-/// feature, the async [`DelayNs`](embedded_hal_async::delay::DelayNs) for `retry_async!`.
+/// A clock over an `embedded-hal` delay: the blocking [`DelayNs`] for `retry!` and, with the
+/// `embedded-hal-async` feature, the async [`DelayNs`][async DelayNs] for `retry_async!`.
 ///
 /// A delay can wait but cannot tell the time, so the timeout needs a notion of elapsed time.
 /// There are two, pick with the constructor:
@@ -45,6 +44,9 @@ use crate::Clock;
 /// let slept_ns = clock.into_delay().0;
 /// assert!((200_000_000..=2_200_000_000).contains(&slept_ns));
 /// ```
+///
+/// [`DelayNs`]: https://docs.rs/embedded-hal/1/embedded_hal/delay/trait.DelayNs.html
+/// [async DelayNs]: https://docs.rs/embedded-hal-async/1/embedded_hal_async/delay/trait.DelayNs.html
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DelayClock<D, N = SleptTime> {

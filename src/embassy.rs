@@ -3,9 +3,8 @@
 use crate::{micros, AsyncClock, Clock};
 use embassy_time::{Duration, Instant, Timer, TICK_HZ};
 
-/// The clock of embassy: `Instant::now()` for the time, [`Timer::at`] for `retry_async!`'s
-/// waits and a busy wait on `Instant` (as [`block_for`](embassy_time::block_for)) for
-/// `retry!`'s. With the `embassy-time`
+/// The clock of embassy: `Instant::now()` for the time, [`Timer::at`] for `retry_async!`'s waits
+/// and a busy wait on `Instant` (as [`block_for`]) for `retry!`'s. With the `embassy-time`
 /// feature and without `std`, it is the default `clock` of both macros.
 ///
 /// It runs at the driver's full tick resolution: microseconds convert to ticks with integer
@@ -28,6 +27,9 @@ use embassy_time::{Duration, Instant, Timer, TICK_HZ};
 /// stamina::retry_async!(on = |e: &u8| *e == 1, clock = EmbassyClock, send(b"ping").await)?;
 /// # Ok(()) }
 /// ```
+///
+/// [`Timer::at`]: https://docs.rs/embassy-time/0.5/embassy_time/struct.Timer.html#method.at
+/// [`block_for`]: https://docs.rs/embassy-time/0.5/embassy_time/fn.block_for.html
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EmbassyClock;

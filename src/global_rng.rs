@@ -30,7 +30,7 @@ static STATE: [AtomicU32; 2] = [AtomicU32::new(UNSEEDED.0), AtomicU32::new(UNSEE
 ///
 /// Any two different seeds give unrelated sequences; the same seed gives the same sequence,
 /// which makes a device's retries reproducible in a test. With `std`, the default RNG is
-/// [`StdRng`](crate::StdRng), seeded from the OS per thread, and this function only affects
+/// [`StdRng`], seeded from the OS per thread, and this function only affects
 /// loops that use `rng = GlobalRng` explicitly.
 ///
 /// # Examples
@@ -40,6 +40,11 @@ static STATE: [AtomicU32; 2] = [AtomicU32::new(UNSEEDED.0), AtomicU32::new(UNSEE
 /// // At boot, e.g. `let id = u64::from(ficr.deviceid[0].read().bits()) << 32 | ...;`
 /// stamina::seed_jitter(read_device_id());
 /// ```
+#[cfg_attr(feature = "std", doc = "[`StdRng`]: crate::StdRng")]
+#[cfg_attr(
+    not(feature = "std"),
+    doc = "[`StdRng`]: https://docs.rs/stamina/latest/stamina/struct.StdRng.html"
+)]
 pub fn seed_jitter(seed: u64) {
     let (a, b) = mix(seed);
     STATE[0].store(a, Ordering::Relaxed);

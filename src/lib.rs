@@ -1,4 +1,46 @@
+// The README links to docs.rs, so that its links work on GitHub and crates.io. These
+// definitions come first, and the first definition of a label wins: rustdoc links the crate's
+// own pages instead, for the items this build has. `tests/readme.rs` keeps the lists in step.
+#![doc = "[`AsyncClock`]: crate::AsyncClock"]
+#![cfg_attr(target_has_atomic = "32", doc = "[`Budget`]: crate::Budget")]
+#![doc = "[`Clock`]: crate::Clock"]
+#![doc = "[`Decision`]: crate::Decision"]
+#![cfg_attr(feature = "embedded-hal", doc = "[`DelayClock`]: crate::DelayClock")]
+#![cfg_attr(
+    feature = "embassy-time",
+    doc = "[`EmbassyClock`]: crate::EmbassyClock"
+)]
+#![doc = "[`GlobalRng`]: crate::GlobalRng"]
+#![cfg_attr(
+    feature = "std",
+    doc = "[`OnRetryHook::with_guard`]: crate::OnRetryHook::with_guard"
+)]
+#![cfg_attr(feature = "rand_core_06", doc = "[`RandCore06`]: crate::RandCore06")]
+#![cfg_attr(feature = "rand_core_09", doc = "[`RandCore09`]: crate::RandCore09")]
+#![cfg_attr(feature = "rand_core_010", doc = "[`RandCore010`]: crate::RandCore010")]
+#![doc = "[`Retrying`]: crate::Retrying"]
+#![doc = "[`RetryingCaller`]: crate::RetryingCaller"]
+#![cfg_attr(feature = "std", doc = "[`StdClock`]: crate::StdClock")]
+#![cfg_attr(feature = "std", doc = "[`StdRng`]: crate::StdRng")]
+#![cfg_attr(feature = "tokio", doc = "[`TokioClock`]: crate::TokioClock")]
+#![doc = "[`WrappingClock`]: crate::WrappingClock"]
+#![cfg_attr(
+    feature = "std",
+    doc = "[`get_on_retry_hooks`]: crate::get_on_retry_hooks"
+)]
+#![cfg_attr(
+    feature = "std",
+    doc = "[`reset_on_retry_hooks`]: crate::reset_on_retry_hooks"
+)]
+#![cfg_attr(
+    feature = "std",
+    doc = "[`set_on_retry_hooks`]: crate::set_on_retry_hooks"
+)]
+// Outside the repository, the README's other documents are read in the published source.
+#![doc = "[BENCHMARKS.md]: https://docs.rs/crate/stamina/latest/source/BENCHMARKS.md"]
+#![doc = "[docs/recipes.md]: https://docs.rs/crate/stamina/latest/source/docs/recipes.md"]
 #![doc = include_str!("../README.md")]
+#![deny(rustdoc::broken_intra_doc_links)]
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]

@@ -12,7 +12,8 @@
 /// retry!(on = FILTER, key = value, ..., |attempt| OPERATION)
 /// ```
 ///
-/// `OPERATION` is any expression or block giving a `Result<T, E>`, and it is **one attempt**:
+/// `OPERATION` is any expression or block giving a `Result<T, E>` (the expression itself, not a
+/// closure that makes it: `retry!(on = ..., op())`, not `|| op()`), and it is **one attempt**:
 /// it runs in a closure called once per try (re-created each time, so it may borrow locals and
 /// `self` mutably), and a `?` or a `return` inside it ends that attempt with that value, which
 /// `on` then judges like any other error (`return Ok(..)` is a success). This is stamina's
@@ -28,6 +29,12 @@
 ///
 /// The `|attempt|` form (or `|attempt: Attempt|`) binds an [`Attempt`](crate::Attempt) (try
 /// number, jitter-free next wait) for each try.
+///
+/// An operation that gives an `Option` has no error for `on` to judge: turn `None` into one,
+/// `cache.get(&key).copied().ok_or(MyError::Missing)`. Wrapped in `Ok(...)`, as rustc suggests
+/// for `retry!`, it compiles and never retries. (`retry_async!` says so itself; `retry!` leaves
+/// the check to rustc, so that the operation keeps the expected type that coerces, say, an
+/// `Err(Box::new(e))` into a `Box<dyn Error>`.)
 ///
 /// # Keys
 ///
@@ -45,11 +52,13 @@
 /// | `name` | `&'static str` naming the call site for hooks and reports | for an operation that starts with a call, the module and the call's path without its arguments (`my_app::db::pool.get`); else the module and line (`my_app::db:42`): short, stable, no literals |
 /// | `budget` | `&Budget` (or `&Arc<Budget>`): each retry takes a token, each success refunds part of one; a dry budget ends the loop | none |
 /// | `flatten` | `bool` (`retry!` with `std`): inside another loop with `flatten = true` on this thread, try once | `false` |
-/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)` | none |
+/// | `attempt_timeout` | `Duration` (`retry_async!` only): each attempt races the clock, cut to the time left before `timeout`; the loser becomes `E::from(AttemptTimedOut)`. Or `(Duration, f)`: the loser becomes `f(AttemptTimedOut)`, for an error type without that `From` (one of another crate) | none |
 ///
-/// Keys come in any order, each at most once, before the operation. `clock`, `rng`, `on`,
-/// `on_retry` and `name` are evaluated once, before the first try, and live until the loop
-/// ends. The schedule is read where it is: `backoff = SCHEDULE` alone borrows `SCHEDULE` at each
+/// Keys come in any order, each at most once, before the operation. A misspelt, repeated or
+/// missing key, a closure given as the operation, an `on` closure without its parameter's
+/// type, or a negative `attempts` is a compile error that says what to write. `clock`, `rng`,
+/// `on`, `on_retry` and `name` are evaluated once, before the first try, and live until the
+/// loop ends. The schedule is read where it is: `backoff = SCHEDULE` alone borrows `SCHEDULE` at each
 /// failure (a `const` is never copied); with schedule keys, the adjusted schedule is built once,
 /// at the first failure (before the first try in the `|attempt|` form, which needs it from the
 /// start). So a call that succeeds at once computes nothing and reads no clock. Closures given
@@ -181,6 +190,15 @@ macro_rules! retry {
 /// past the loop's deadline) and to `i64::MAX` µs; a limit of zero fails an attempt that is
 /// not ready at once without asking the clock for a zero sleep.
 ///
+/// `attempt_timeout = (d, f)` races the same way, and the error of a timed-out attempt is
+/// `f(AttemptTimedOut)`: a closure (`|_| MyError::Slow`) or a tuple variant that takes the
+/// [`AttemptTimedOut`](crate::AttemptTimedOut) (`MyError::Slow`). This is the form for an error
+/// type without `From<AttemptTimedOut>`, such as one of another crate, for which the orphan
+/// rule forbids writing that impl. Both `d` and `f` are evaluated before each attempt.
+///
+/// The operation must give the `Result` that `on` judges; anything else (an `Option`, a
+/// `Result` with another error type) is a compile error that says what to write.
+///
 /// # Examples
 ///
 /// ```
@@ -206,6 +224,37 @@ macro_rules! retry {
 /// #     loop { if let Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
 /// # }
 /// ```
+///
+/// Each attempt within 2 s, with an error type of another crate (here `String`), which cannot
+/// implement `From<AttemptTimedOut>`: the pair says what a timed-out attempt becomes.
+///
+/// ```
+/// use core::time::Duration;
+/// use stamina::testing::ManualClock;
+///
+/// async fn query() -> Result<u32, String> {
+///     core::future::pending().await // a server that never answers
+/// }
+///
+/// let clock = ManualClock::new();
+/// let rows = futures_lite_block_on(async {
+///     stamina::retry_async!(
+///         on = |e: &String| e.starts_with("timed out"),
+///         attempts = 2,
+///         attempt_timeout = (Duration::from_secs(2), |t| format!("timed out after {:?}", t.after())),
+///         clock = &clock,
+///         query().await
+///     )
+/// });
+/// assert_eq!(rows, Err("timed out after 2s".to_string()));
+/// assert_eq!(clock.sleeps(), 3); // two attempts cut after 2 s, and the wait between them
+/// # fn futures_lite_block_on<F: core::future::Future>(f: F) -> F::Output {
+/// #     use core::task::{Context, Poll, Waker};
+/// #     let mut f = core::pin::pin!(f);
+/// #     let mut cx = Context::from_waker(Waker::noop());
+/// #     loop { if let Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v; } }
+/// # }
+/// ```
 #[macro_export]
 macro_rules! retry_async {
     ($($input:tt)*) => {
@@ -216,6 +265,30 @@ macro_rules! retry_async {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_parse {
+    // Misuses that rustc would report with advice that leads the wrong way: said here instead.
+    // A count of tries cannot be negative; rustc would offer `u32::MAX` tries. A literal alone
+    // only: `-1i32 as u32` is a count.
+    ($mode:ident [$($pairs:tt)*] attempts = - $count:literal , $($rest:tt)*) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "`attempts` counts the tries and cannot be negative: for no limit, write ",
+            "`backoff = stamina::Backoff::new().unlimited_attempts()` ",
+            "(the `timeout`, 45 s unless given, still ends the loop)"
+        ))
+    };
+    // A filter closure without its parameter's type never compiles (its reference would not be
+    // general over lifetimes), and rustc says only "not general enough".
+    ($mode:ident [$($pairs:tt)*] on = $(move)? | $param:pat_param | $($rest:tt)*) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the closure given to `on` needs its parameter's type written: `on = |",
+            $crate::__private::stringify!($param),
+            ": &MyError| ...`, with the error type of the operation",
+            " (for io::Error, `on = std::io::ErrorKind::TimedOut` or an array of kinds)"
+        ))
+    };
+    // `attempt_timeout = (d, f)`: kept as a pair, which the attempt takes apart.
+    ($mode:ident [$($pairs:tt)*] attempt_timeout = ($timeout:expr, $timed_out:expr) , $($rest:tt)+) => {
+        $crate::__retry_parse!($mode [$($pairs)* attempt_timeout = [($timeout, $timed_out)]] $($rest)+)
+    };
     // `key = value,` followed by more.
     ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr , $($rest:tt)+) => {
         $crate::__retry_parse!($mode [$($pairs)* $key = [$value]] $($rest)+)
@@ -226,6 +299,24 @@ macro_rules! __retry_parse {
             "the operation to retry is missing: put it last, after the keys, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
         ))
+    };
+    // A closure as the operation, a habit from crates that take one: the operation is the
+    // expression itself. (rustc would suggest calling the closure, or `Ok(|| ...)`.)
+    ($mode:ident [$($pairs:tt)*] || $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] move $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] async $(move)? | $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    ($mode:ident [$($pairs:tt)*] async $(move)? || $($op:tt)+) => {
+        $crate::__retry_closure_operation!($mode)
+    };
+    // An `async` block not awaited: its value is a future, never a `Result`.
+    ($mode:ident [$($pairs:tt)*] async $(move)? { $($body:tt)* } $(,)?) => {
+        $crate::__retry_closure_operation!(block $mode)
     };
     // The attempt-binding form.
     ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $($op:tt)+) => {
@@ -241,6 +332,38 @@ macro_rules! __retry_parse {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`retry!` needs `on = ...` and an operation to retry, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), do_it())`"
+        ))
+    };
+}
+
+/// The error for a closure given as the operation, in the words of each macro.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_closure_operation {
+    (sync) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is an expression, not a closure: write `retry!(on = ..., op())` ",
+            "rather than `|| op()`; it runs once per try as it stands ",
+            "(`|attempt| op()` binds the try number)"
+        ))
+    };
+    (async) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is an expression, not a closure: write `retry_async!(on = ..., op().await)` ",
+            "rather than `|| op()` or `|| async { op().await }`; it runs once per try as it stands ",
+            "(`|attempt| op().await` binds the try number)"
+        ))
+    };
+    (block sync) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "`retry!` blocks between tries and cannot await: for an async operation, write ",
+            "`retry_async!(on = ..., op().await)` inside an `async` block or function"
+        ))
+    };
+    (block async) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the operation is awaited in place: write what the `async` block holds, ",
+            "`retry_async!(on = ..., op().await)`, rather than `async { op().await }`"
         ))
     };
 }
@@ -438,33 +561,22 @@ macro_rules! __retry_loop {
 }
 
 /// One attempt. In `retry!` the operation runs in a closure called at once, in `retry_async!`
-/// in an `async` block awaited in place: a `?` or `return` in it ends the attempt, and `on`
-/// judges its error like any other. With `attempt_timeout` (async only), the attempt races the
-/// clock, for at most the time left before the loop's deadline.
+/// in an `async` block pinned and awaited in place: a `?` or `return` in it ends the attempt,
+/// and `on` judges its error like any other. With `attempt_timeout` (async only), the attempt
+/// races the clock, for at most the time left before the loop's deadline; a timed-out attempt
+/// becomes `E::from(AttemptTimedOut)`, or what the `(d, f)` form's `f` makes of it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
     ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $schedule:tt $op:tt) => {
         $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule [$($pairs)*] $op $($pairs)*)
     };
-    (@scan async $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] attempt_timeout = [$timeout:expr] $($rest:tt)*) => {{
-        let __limit_us = $crate::__private::attempt_timeout_us($timeout);
-        let __limit_us = match $progress {
-            $crate::__private::None => __limit_us,
-            $crate::__private::Some(ref __progress) => $crate::__private::attempt_limit_us(
-                __limit_us,
-                __progress,
-                $crate::__retry_form!(@schedule $form $backoff $all),
-                $crate::__private::now_async(&mut $clock),
-            ),
-        };
-        $crate::__private::race(
-            $crate::__private::attempt_async(&$on, async { $op }),
-            &mut $clock,
-            __limit_us,
-        )
-        .await
-    }};
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [($timeout:expr, $timed_out:expr)] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [$timed_out])
+    };
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [|__timed_out| $crate::__private::timed_out_into(__timed_out)])
+    };
     (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
         $crate::__private::compile_error!(
             "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
@@ -476,9 +588,32 @@ macro_rules! __retry_attempt {
     (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
         $crate::__private::attempt(&$on, || $op)
     };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
-        $crate::__private::attempt_async(&$on, async { $op }).await
-    };
+    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {{
+        let __operation = $crate::__private::core::pin::pin!(async { $op });
+        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
+    }};
+    (@race $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] [$timeout:expr] [$timed_out:expr]) => {{
+        let __limit_us = $crate::__private::attempt_timeout_us($timeout);
+        let __limit_us = match $progress {
+            $crate::__private::None => __limit_us,
+            $crate::__private::Some(ref __progress) => $crate::__private::attempt_limit_us(
+                __limit_us,
+                __progress,
+                $crate::__retry_form!(@schedule $form $backoff $all),
+                $crate::__private::now_async(&mut $clock),
+            ),
+        };
+        let __operation = $crate::__private::core::pin::pin!(async { $op });
+        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        $crate::__private::race(
+            $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)),
+            &mut $clock,
+            __limit_us,
+            $timed_out,
+        )
+        .await
+    }};
 }
 
 /// What differs between the plain and the `|attempt|` forms: the latter needs the schedule
@@ -614,13 +749,28 @@ macro_rules! __default_clock {
     };
 }
 
-#[cfg(not(any(feature = "std", feature = "embassy-time")))]
+// Without a default clock, the error names one the build has, or the feature that brings it.
+#[cfg(all(
+    not(any(feature = "std", feature = "embassy-time")),
+    feature = "embedded-hal"
+))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::Clock`, e.g. `stamina::DelayClock::new(delay)`)"
+            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal::delay::DelayNs`, or a timer of yours that implements `stamina::Clock`"
+        )
+    };
+}
+
+#[cfg(not(any(feature = "std", feature = "embassy-time", feature = "embedded-hal")))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `DelayNs` (with stamina's `embedded-hal` feature), or a timer of yours that implements `stamina::Clock`"
         )
     };
 }
@@ -643,13 +793,31 @@ macro_rules! __default_async_clock {
     };
 }
 
-#[cfg(not(any(feature = "tokio", feature = "embassy-time")))]
+#[cfg(all(
+    not(any(feature = "tokio", feature = "embassy-time")),
+    feature = "embedded-hal-async"
+))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __default_async_clock {
     () => {
         $crate::__private::compile_error!(
-            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...` (any `stamina::AsyncClock`)"
+            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal_async::delay::DelayNs`, or a timer of yours that implements `stamina::AsyncClock`"
+        )
+    };
+}
+
+#[cfg(not(any(
+    feature = "tokio",
+    feature = "embassy-time",
+    feature = "embedded-hal-async"
+)))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __default_async_clock {
+    () => {
+        $crate::__private::compile_error!(
+            "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::TokioClock::new()` (with stamina's `tokio` feature), `stamina::EmbassyClock` (`embassy-time`), `stamina::DelayClock::new(delay)` over an async HAL `DelayNs` (`embedded-hal-async`), or a timer of yours that implements `stamina::AsyncClock`"
         )
     };
 }

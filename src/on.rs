@@ -10,7 +10,7 @@ use crate::Decision;
 /// - closures and functions `FnMut(&E) -> bool` and `FnMut(&E) -> Decision`. The closure's
 ///   parameter needs its type written, `|e: &MyError| ...`: the macro checks `on` before it
 ///   knows the operation's error type;
-/// - with `std`, [`std::io::ErrorKind`], an array or a slice of them, for `std::io::Error`.
+/// - with `std`, [`std::io::ErrorKind`](https://doc.rust-lang.org/std/io/enum.ErrorKind.html), an array or a slice of them, for `std::io::Error`.
 ///
 /// `M` only tells the implementations for closures apart; your own filters leave it out.
 ///

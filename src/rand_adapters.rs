@@ -9,7 +9,7 @@ use crate::Rng;
 /// Writes one version's newtype: docs with a runnable example, the struct, the `Rng` impl.
 macro_rules! adapter {
     ($feature:literal, $version:literal, $name:ident, $krate:ident :: $trait:ident, $example_impl:literal) => {
-        #[doc = concat!("Jitter from any `rand_core` ", $version, " [`", stringify!($trait), "`](", stringify!($krate), "::", stringify!($trait), "), such as a HAL's hardware RNG (feature `", $feature, "`).")]
+        #[doc = concat!("Jitter from any `rand_core` ", $version, " [`", stringify!($trait), "`](https://docs.rs/rand_core/", $version, "/rand_core/trait.", stringify!($trait), ".html), such as a HAL's hardware RNG (feature `", $feature, "`).")]
         ///
         /// The RNG is asked for one `u32` per scheduled retry, never on success.
         ///

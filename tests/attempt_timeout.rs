@@ -1,5 +1,6 @@
 //! `attempt_timeout` in `retry_async!`: each attempt races the clock; one that runs out of time
-//! becomes an error (through `From<AttemptTimedOut>`) that `on` sees like any other.
+//! becomes an error (through `From<AttemptTimedOut>`, or the `f` of `attempt_timeout = (d, f)`)
+//! that `on` sees like any other.
 
 #![cfg(feature = "std")]
 
@@ -308,6 +309,157 @@ fn an_attempt_that_takes_manual_time_but_wins_moves_the_clock_by_that_time_only(
             assert_eq!(r, Ok("body"));
             assert_eq!(clock.now(), Duration::from_secs(3));
             assert_eq!(clock.waits(), [Duration::from_secs(3)]);
+        },
+    );
+}
+
+// `attempt_timeout = (d, f)`: `f` says what a timed-out attempt becomes, for an error type
+// without `From<AttemptTimedOut>`, such as one of another crate (here `String`, which this
+// crate could not give that impl).
+
+#[test]
+fn a_timed_out_attempt_becomes_the_mapped_error_of_a_foreign_type() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                retry_async!(
+                    on = |_: &String| true,
+                    attempts = 1,
+                    attempt_timeout = (Duration::from_secs(10), |t| t.to_string()),
+                    clock = clock,
+                    std::future::pending::<Result<(), String>>().await
+                )
+            })
+        },
+        |r, clock| {
+            assert_eq!(r, Err("the attempt timed out after 10s".to_string()));
+            assert_eq!(clock.waits(), [Duration::from_secs(10)]);
+        },
+    );
+}
+
+#[test]
+fn the_mapped_error_is_retried_like_any_other() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                let mut calls = 0;
+                let r = retry_async!(
+                    on = |e: &String| e == "slow",
+                    attempts = 3,
+                    wait_jitter = Duration::ZERO,
+                    attempt_timeout = (Duration::from_secs(1), |_| String::from("slow")),
+                    clock = clock,
+                    {
+                        calls += 1;
+                        if calls < 3 {
+                            std::future::pending::<()>().await;
+                        }
+                        Ok::<_, String>(calls)
+                    }
+                );
+                (r, calls)
+            })
+        },
+        |(r, calls), clock| {
+            assert_eq!((r, calls), (Ok(3), 3));
+            // Two cut attempts, each followed by its wait; the third answers at once.
+            assert_eq!(
+                clock.waits(),
+                [1_000, 100, 1_000, 200].map(Duration::from_millis)
+            );
+        },
+    );
+}
+
+#[test]
+fn the_filter_sees_the_mapped_error_and_may_refuse_it() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                let mut seen = Vec::new();
+                let r = retry_async!(
+                    on = |e: &String| {
+                        seen.push(e.clone());
+                        false
+                    },
+                    attempt_timeout = (Duration::from_secs(1), |_| String::from("slow")),
+                    clock = clock,
+                    std::future::pending::<Result<(), String>>().await
+                );
+                (r, seen)
+            })
+        },
+        |(r, seen), clock| {
+            assert_eq!(r, Err("slow".to_string()));
+            assert_eq!(seen, ["slow"]);
+            assert_eq!(clock.waits(), [Duration::from_secs(1)]);
+        },
+    );
+}
+
+#[derive(Debug, PartialEq)]
+enum QueryError {
+    Slow(AttemptTimedOut),
+    #[allow(dead_code)] // only the timeout is raised here
+    Refused,
+}
+
+#[test]
+fn a_tuple_variant_taking_the_timeout_maps_it() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                retry_async!(
+                    on = |e: &QueryError| *e == QueryError::Refused,
+                    attempt_timeout = (Duration::from_millis(250), QueryError::Slow),
+                    clock = clock,
+                    std::future::pending::<Result<(), QueryError>>().await
+                )
+            })
+        },
+        |r, _| {
+            let Err(QueryError::Slow(timed_out)) = r else {
+                panic!("{r:?}");
+            };
+            assert_eq!(timed_out.after(), Duration::from_millis(250));
+        },
+    );
+}
+
+#[test]
+fn the_pair_is_used_rather_than_from_when_the_error_type_has_both() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                retry_async!(
+                    on = |_: &FetchError| false,
+                    attempt_timeout = (Duration::from_secs(1), |_| FetchError::Refused),
+                    clock = clock,
+                    std::future::pending::<Result<(), FetchError>>().await
+                )
+            })
+        },
+        |r, _| assert_eq!(r, Err(FetchError::Refused)),
+    );
+}
+
+#[test]
+fn a_zero_limit_maps_an_attempt_that_is_not_ready_at_once_without_sleeping() {
+    on_both_executors(
+        |clock| {
+            Box::pin(async move {
+                retry_async!(
+                    on = |_: &String| false,
+                    attempt_timeout = (Duration::ZERO, |t| format!("cut after {:?}", t.after())),
+                    clock = clock,
+                    std::future::pending::<Result<(), String>>().await
+                )
+            })
+        },
+        |r, clock| {
+            assert_eq!(r, Err("cut after 0ns".to_string()));
+            assert_eq!(clock.sleeps(), 0);
         },
     );
 }

@@ -5,7 +5,8 @@
 //! and `mod std` at the root, `#![no_implicit_prelude]`, `#![deny(warnings)]` with strict
 //! lints, local `stringify!`/`concat!`/... macros and items named `Ok`, `Err`, `Some`, `None`,
 //! async blocks, closures, labeled `break`/`continue`, `?` and `return` in the operation,
-//! `&mut self` methods, and `const` schedules. Each asserts the result and the number of tries
+//! `&mut self` methods, `const` schedules, and forms next to the misuses that the crate
+//! reports itself (`near_misuses.rs`). Each asserts the result and the number of tries
 //! or waits on a `ManualClock`, so no real time passes.
 //!
 //! The `.stderr` files beside each case in `tests/ui/fail/` are the exact compiler output and
