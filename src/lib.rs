@@ -65,6 +65,9 @@ mod embassy;
 mod global_rng;
 #[cfg(feature = "std")]
 mod hooks;
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+pub mod http;
 mod macros;
 mod micros;
 #[cfg(feature = "std")]
@@ -85,6 +88,9 @@ mod switch;
 pub mod testing;
 #[cfg(feature = "tokio")]
 mod tokio_clock;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 mod wrapping_clock;
 
 #[doc(hidden)]

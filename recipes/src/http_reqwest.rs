@@ -8,7 +8,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Client, StatusCode};
 use stamina::Decision;
 
@@ -16,7 +15,7 @@ use stamina::Decision;
 #[derive(Debug)]
 pub enum FetchError {
     /// 429, 502, 503 or 504: the server (or a gateway before it) is overloaded or down for a
-    /// moment. `retry_after` is its `Retry-After`, when it gave one in seconds.
+    /// moment. `retry_after` is its `Retry-After`, when it gave a valid one.
     Unavailable {
         status: StatusCode,
         retry_after: Option<Duration>,
@@ -84,17 +83,11 @@ pub async fn get_text(client: &Client, url: &str) -> Result<String, FetchError> 
                 | StatusCode::SERVICE_UNAVAILABLE
                 | StatusCode::GATEWAY_TIMEOUT => Err(FetchError::Unavailable {
                     status,
-                    retry_after: retry_after(response.headers()),
+                    // Delta-seconds or an HTTP-date; `None` (the schedule) for a missing or garbled one.
+                    retry_after: stamina::http::retry_after(response.headers()),
                 }),
                 _ => Err(FetchError::Status(status)),
             }
         }
     )
-}
-
-/// `Retry-After` in delta-seconds (`Retry-After: 120`). Its other form, an HTTP date, is not
-/// parsed here: such a response is retried on the schedule instead.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse().ok().map(Duration::from_secs)
 }

@@ -89,7 +89,28 @@ async fn a_retry_after_past_the_deadline_gives_up_at_once() {
 }
 
 #[tokio::test]
-async fn an_http_date_retry_after_falls_back_to_the_schedule() {
+async fn a_garbled_retry_after_falls_back_to_the_schedule() {
+    retries::record();
+    let server = Server::start(vec![
+        response("503 Service Unavailable", &["Retry-After: soon"], ""),
+        response("200 OK", &[], "hello"),
+    ]);
+
+    let body = get_text(&client(), &server.url).await.unwrap();
+
+    assert_eq!(body, "hello");
+    let seen = retries::seen();
+    assert_eq!(seen.len(), 1);
+    // The schedule's first wait: 100 ms, plus up to 1 s of jitter.
+    let wait = seen[0].wait_for;
+    assert!(
+        wait >= Duration::from_millis(100) && wait < Duration::from_millis(1100),
+        "{wait:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_past_http_date_retry_after_retries_at_once() {
     retries::record();
     let server = Server::start(vec![
         response(
@@ -105,10 +126,6 @@ async fn an_http_date_retry_after_falls_back_to_the_schedule() {
     assert_eq!(body, "hello");
     let seen = retries::seen();
     assert_eq!(seen.len(), 1);
-    // The schedule's first wait: 100 ms, plus up to 1 s of jitter.
-    let wait = seen[0].wait_for;
-    assert!(
-        wait >= Duration::from_millis(100) && wait < Duration::from_millis(1100),
-        "{wait:?}"
-    );
+    // The date has passed: the server allows the retry now, and no jitter is added.
+    assert_eq!(seen[0].wait_for, Duration::ZERO);
 }
