@@ -19,6 +19,7 @@
 #![cfg_attr(feature = "rand_core_09", doc = "[`RandCore09`]: crate::RandCore09")]
 #![cfg_attr(feature = "rand_core_010", doc = "[`RandCore010`]: crate::RandCore010")]
 #![doc = "[`Retrying`]: crate::Retrying"]
+#![cfg_attr(feature = "tower", doc = "[`RetryLayer`]: crate::tower::RetryLayer")]
 #![doc = "[`RetryingCaller`]: crate::RetryingCaller"]
 #![cfg_attr(feature = "std", doc = "[`StdClock`]: crate::StdClock")]
 #![cfg_attr(feature = "std", doc = "[`StdRng`]: crate::StdRng")]
