@@ -91,6 +91,17 @@ fn client(layer: RetryLayer<On>) -> RetryService<HyperClient, On> {
     ServiceBuilder::new().layer(layer).service(hyper)
 }
 
+/// One GET of the server's `/` through the client, as a caller sends it: ready, then call.
+async fn fetch(client: &mut RetryService<HyperClient, On>, server: &Server) -> Response<Incoming> {
+    client
+        .ready()
+        .await
+        .unwrap()
+        .call(server.request())
+        .await
+        .unwrap()
+}
+
 async fn body(response: Response<Incoming>) -> String {
     String::from_utf8(
         response
@@ -109,13 +120,7 @@ async fn two_503s_with_retry_after_are_retried_after_exactly_1_s_each() {
     let server = Server::start(&[503, 503, 200]).await;
     let mut client = client(RetryLayer::new(on as On));
 
-    let response = client
-        .ready()
-        .await
-        .unwrap()
-        .call(server.request())
-        .await
-        .unwrap();
+    let response = fetch(&mut client, &server).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(body(response).await, "200");
@@ -131,13 +136,7 @@ async fn in_real_time_too() {
     let mut client = client(RetryLayer::new(on as On));
     let started = std::time::Instant::now();
 
-    let response = client
-        .ready()
-        .await
-        .unwrap()
-        .call(server.request())
-        .await
-        .unwrap();
+    let response = fetch(&mut client, &server).await;
 
     assert_eq!(body(response).await, "200");
     assert!(started.elapsed() >= Duration::from_secs(2));
@@ -157,13 +156,7 @@ async fn a_404_is_sent_once() {
     let server = Server::start(&[404, 200]).await;
     let mut client = client(RetryLayer::new(on as On));
 
-    let response = client
-        .ready()
-        .await
-        .unwrap()
-        .call(server.request())
-        .await
-        .unwrap();
+    let response = fetch(&mut client, &server).await;
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(server.requests(), 1);
@@ -176,21 +169,9 @@ async fn a_dry_shared_budget_stops_both_clients() {
     let layer = RetryLayer::new(on as On).budget(Arc::clone(&budget));
     let (mut first, mut second) = (client(layer.clone()), client(layer));
 
-    let first_response = first
-        .ready()
-        .await
-        .unwrap()
-        .call(server.request())
-        .await
-        .unwrap();
+    let first_response = fetch(&mut first, &server).await;
     let after_first = server.requests();
-    let second_response = second
-        .ready()
-        .await
-        .unwrap()
-        .call(server.request())
-        .await
-        .unwrap();
+    let second_response = fetch(&mut second, &server).await;
 
     assert_eq!(first_response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(second_response.status(), StatusCode::SERVICE_UNAVAILABLE);
