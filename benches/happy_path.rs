@@ -7,12 +7,13 @@
 //! cargo bench -p stamina-benches --bench happy_path
 //! ```
 
+mod block_on;
+
 use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use block_on::block_on;
 use criterion::{criterion_group, criterion_main, Criterion};
 use stamina::{AsyncClock, RetryingCaller};
 
@@ -27,19 +28,6 @@ fn operation(x: u64) -> Result<u64, u64> {
 
 async fn operation_async(x: u64) -> Result<u64, u64> {
     operation(x)
-}
-
-/// The smallest executor: polls until ready, with a waker that does nothing. Inlined for both
-/// sides, so that neither pays for moving its future into it.
-#[inline(always)]
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-            return value;
-        }
-    }
 }
 
 /// An async clock for `retry_async!`; the happy path never reads it.

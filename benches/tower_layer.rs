@@ -6,12 +6,14 @@
 //! cargo bench -p stamina-benches --bench tower_layer
 //! ```
 
-use std::future::{ready, Future, Ready};
-use std::hint::black_box;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+mod block_on;
 
+use std::future::{ready, Ready};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use block_on::block_on;
 use criterion::{criterion_group, criterion_main, Criterion};
 use stamina::tower::RetryLayer;
 use stamina::{Budget, Decision};
@@ -61,17 +63,6 @@ impl Policy<u64, u64, u64> for Budgeted {
 
     fn clone_request(&mut self, request: &u64) -> Option<u64> {
         Some(*request)
-    }
-}
-
-/// Polls until ready with a waker that does nothing (every future here is ready at once).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-            return value;
-        }
     }
 }
 
