@@ -13,7 +13,9 @@ mod startup {
     use crate::support::postgres::Postgres;
     use crate::support::retries::{self, Retry};
     use stamina_recipes::postgres_startup::connect_when_ready;
+    use tokio::task::JoinHandle;
     use tokio_postgres::error::SqlState;
+    use tokio_postgres::Client;
 
     fn refused(r: &Retry) -> bool {
         r.error.contains("ConnectionRefused")
@@ -33,6 +35,25 @@ mod startup {
         }
     }
 
+    /// Awaits a client that began before its server, checks that its connection answers, and
+    /// returns its retries: the first for a refused connection, each for "not up yet".
+    async fn connected(
+        client: JoinHandle<Result<Client, tokio_postgres::Error>>,
+        pg: &Postgres,
+    ) -> Vec<Retry> {
+        let client = client
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("did not connect: {e:?}\nserver log:\n{}", pg.log()));
+
+        let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+        assert_eq!(one, 1);
+        let seen = retries::seen();
+        assert!(refused(&seen[0]), "{seen:?}");
+        assert_retried_only_not_up_yet(&seen);
+        seen
+    }
+
     #[tokio::test]
     async fn connects_once_the_server_is_up() {
         let mut pg = Postgres::init();
@@ -44,16 +65,7 @@ mod startup {
         let client = tokio::spawn(async move { connect_when_ready(&config).await });
         tokio::time::sleep(Duration::from_millis(300)).await;
         pg.start();
-        let client = client
-            .await
-            .unwrap()
-            .unwrap_or_else(|e| panic!("did not connect: {e:?}\nserver log:\n{}", pg.log()));
-
-        let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
-        assert_eq!(one, 1);
-        let seen = retries::seen();
-        assert!(refused(&seen[0]), "{seen:?}");
-        assert_retried_only_not_up_yet(&seen);
+        let seen = connected(client, &pg).await;
         eprintln!(
             "connected after {:?} and {} retries, {} of them on 57P03",
             started.elapsed(),
@@ -82,17 +94,8 @@ mod startup {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         pg.promote();
-        let client = client
-            .await
-            .unwrap()
-            .unwrap_or_else(|e| panic!("did not connect: {e:?}\nserver log:\n{}", pg.log()));
-
-        let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
-        assert_eq!(one, 1);
-        let seen = retries::seen();
-        assert!(refused(&seen[0]), "{seen:?}");
+        let seen = connected(client, &pg).await;
         assert!(seen.iter().any(not_ready), "{seen:?}");
-        assert_retried_only_not_up_yet(&seen);
     }
 
     #[tokio::test]
