@@ -3,6 +3,9 @@
 
 use core::time::Duration;
 
+use crate::encoded_wait::EncodedWait;
+use crate::micros;
+
 /// The verdict of an `on` filter on one error.
 ///
 /// # Examples
@@ -39,27 +42,16 @@ pub enum Decision {
     RetryAfter(Duration),
 }
 
-/// A decision as the state machine takes it: `None` to give up, [`BACK_OFF`] to wait as the
-/// schedule says, any other value to wait that many microseconds.
-pub(crate) const BACK_OFF: u64 = u64::MAX;
-
 impl Decision {
-    /// One integer instead of a 16-byte enum, so that the shared, non-generic step of every
-    /// retry loop takes it in registers.
+    /// The decision as the shared step takes it: `None` to give up, else the wait that `on`
+    /// asked for ([`EncodedWait::SCHEDULED`] for the schedule's). One integer instead of a
+    /// 16-byte enum, so that the step, not generic, takes it in a register.
     #[inline]
-    pub(crate) const fn wait_us(self) -> Option<u64> {
+    pub(crate) const fn encoded(self) -> Option<EncodedWait> {
         match self {
             Decision::GiveUp => None,
-            Decision::Retry => Some(BACK_OFF),
-            Decision::RetryAfter(wait) => {
-                let us = crate::micros::from_duration(wait);
-                // Cut to the longest wait (292,000 years): past any deadline anyway.
-                Some(if us < crate::retrying::MAX_WAIT {
-                    us
-                } else {
-                    crate::retrying::MAX_WAIT
-                })
-            }
+            Decision::Retry => Some(EncodedWait::SCHEDULED),
+            Decision::RetryAfter(wait) => Some(EncodedWait::after_us(micros::from_duration(wait))),
         }
     }
 }

@@ -55,6 +55,7 @@ mod attempt_timeout;
 mod backoff;
 #[cfg(target_has_atomic = "32")]
 mod budget;
+mod call_site;
 mod caller;
 mod clock;
 mod decision;
@@ -63,15 +64,16 @@ mod delay_clock;
 mod details;
 #[cfg(feature = "embassy-time")]
 mod embassy;
+mod encoded_wait;
 mod global_rng;
 #[cfg(feature = "std")]
 mod hooks;
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
+mod loop_state;
 mod macros;
 mod micros;
-#[cfg(feature = "std")]
 mod nesting;
 mod on;
 #[cfg(any(
@@ -128,8 +130,6 @@ pub use rand_adapters::RandCore06;
 #[cfg(feature = "rand_core_09")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_09")))]
 pub use rand_adapters::RandCore09;
-#[doc(hidden)]
-pub use retrying::Progress;
 pub use retrying::{Retrying, Step};
 pub use rng::{FastRng, Rng};
 #[cfg(feature = "std")]

@@ -507,33 +507,34 @@ macro_rules! __retry_loop {
     ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_tokens:tt)*] $form:ident [$($attempt:tt)*]) => {{
         $( $crate::__retry_check_key!($key); )*
         let mut __clock = $crate::__retry_pick!(clock [$crate::__retry_default_clock!($mode)] [] [] $($key = $value)*);
-        let mut __rng = $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*);
-        let mut __on = $crate::__retry_pick!(on [$crate::__private::compile_error!($crate::__private::concat!(
-            "`on = ...` is missing: say which errors to retry, e.g. `on = |e: &MyError| e.is_transient()`",
-            " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
-        ))] [] [] $($key = $value)*);
-        let mut __hook = $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*);
-        // A function, not a value: the default name is a constant that an async loop then need
-        // not keep in its future.
-        let __name = $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str {
-            $crate::__retry_name!([] $($op_tokens)*)
-        }] [$crate::__private::name] [] $($key = $value)*);
-        let __budget = $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*);
-        let __nesting = $crate::__retry_mode!($mode nesting [$($key = $value)*]);
+        // The keys, evaluated once, in this order, before the first try.
+        let mut __site = $crate::__private::CallSite::new(
+            $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*),
+            $crate::__retry_pick!(on [$crate::__private::compile_error!($crate::__private::concat!(
+                "`on = ...` is missing: say which errors to retry, e.g. `on = |e: &MyError| e.is_transient()`",
+                " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
+            ))] [] [] $($key = $value)*),
+            $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*),
+            // A function, not a value: the default name is a constant that an async loop then
+            // need not keep in its future.
+            $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str {
+                $crate::__retry_name!([] $($op_tokens)*)
+            }] [$crate::__private::name] [] $($key = $value)*),
+            $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*),
+            $crate::__retry_mode!($mode nesting [$($key = $value)*]),
+        );
         $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
-        let mut __progress = $crate::__private::None;
-        let mut __waited_us = 0u64;
         loop {
             // Everything of one try lives in this block: its result and error are dropped
             // before the wait, so the wait never holds them (an async loop stays `Send`).
             let (__wait, __guards) = {
-                $crate::__retry_form!(@bind $form __progress __backoff [$($attempt)*]);
+                $crate::__retry_form!(@bind $form __site __backoff [$($attempt)*]);
                 let __result = $crate::__retry_attempt!(
-                    $mode [$($key = $value)*] __clock __on __progress ($form __backoff) [$op]
+                    $mode [$($key = $value)*] __clock __site ($form __backoff) [$op]
                 );
                 let __error = match __result {
                     $crate::__private::Ok(__value) => {
-                        $crate::__private::BudgetKey::deposit(&__budget);
+                        __site.succeeded();
                         break $crate::__private::Ok(__value);
                     }
                     $crate::__private::Err(__error) => __error,
@@ -544,11 +545,11 @@ macro_rules! __retry_loop {
                     use $crate::__private::{ViaDebug as _, ViaPlaceholder as _};
                     (&$crate::__private::Described(&__error)).described()
                 };
-                match $crate::__private::failed(
-                    &mut __progress, &mut __waited_us, __schedule,
+                match __site.failed(
+                    __schedule,
                     &mut || $crate::__retry_mode!($mode now __clock),
-                    &__error, __described,
-                    &mut __on, &mut __rng, &mut __hook, &__name, &__budget, &__nesting,
+                    &__error,
+                    __described,
                 ) {
                     $crate::__private::Some(__next) => __next,
                     $crate::__private::None => break $crate::__private::Err(__error),
@@ -568,44 +569,40 @@ macro_rules! __retry_loop {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
-    ($mode:ident [$($pairs:tt)*] $clock:ident $on:ident $progress:ident $schedule:tt $op:tt) => {
-        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule [$($pairs)*] $op $($pairs)*)
+    ($mode:ident [$($pairs:tt)*] $clock:ident $site:ident $schedule:tt $op:tt) => {
+        $crate::__retry_attempt!(@scan $mode $clock $site $schedule [$($pairs)*] $op $($pairs)*)
     };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [($timeout:expr, $timed_out:expr)] $($rest:tt)*) => {
-        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [$timed_out])
+    (@scan async $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = [($timeout:expr, $timed_out:expr)] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $site $schedule $all $op [$timeout] [$timed_out])
     };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
-        $crate::__retry_attempt!(@race $clock $on $progress $schedule $all $op [$timeout] [|__timed_out| $crate::__private::timed_out_into(__timed_out)])
+    (@scan async $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
+        $crate::__retry_attempt!(@race $clock $site $schedule $all $op [$timeout] [|__timed_out| $crate::__private::timed_out_into(__timed_out)])
     };
-    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
+    (@scan sync $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
         $crate::__private::compile_error!(
             "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
         )
     };
-    (@scan $mode:ident $clock:ident $on:ident $progress:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_attempt!(@scan $mode $clock $on $progress $schedule $all $op $($rest)*)
+    (@scan $mode:ident $clock:ident $site:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
+        $crate::__retry_attempt!(@scan $mode $clock $site $schedule $all $op $($rest)*)
     };
-    (@scan sync $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {
-        $crate::__private::attempt(&$on, || $op)
+    (@scan sync $clock:ident $site:ident $schedule:tt $all:tt [$op:expr]) => {
+        $crate::__private::attempt($site.on(), || $op)
     };
-    (@scan async $clock:ident $on:ident $progress:ident $schedule:tt $all:tt [$op:expr]) => {{
+    (@scan async $clock:ident $site:ident $schedule:tt $all:tt [$op:expr]) => {{
         let __operation = $crate::__private::core::pin::pin!(async { $op });
-        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        let mut __attempt = $crate::__private::attempt_async($site.on(), __operation);
         $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
     }};
-    (@race $clock:ident $on:ident $progress:ident ($form:ident $backoff:ident) $all:tt [$op:expr] [$timeout:expr] [$timed_out:expr]) => {{
+    (@race $clock:ident $site:ident ($form:ident $backoff:ident) $all:tt [$op:expr] [$timeout:expr] [$timed_out:expr]) => {{
         let __limit_us = $crate::__private::attempt_timeout_us($timeout);
-        let __limit_us = match $progress {
-            $crate::__private::None => __limit_us,
-            $crate::__private::Some(ref __progress) => $crate::__private::attempt_limit_us(
-                __limit_us,
-                __progress,
-                $crate::__retry_form!(@schedule $form $backoff $all),
-                $crate::__private::now_async(&mut $clock),
-            ),
-        };
+        let __limit_us = $site.attempt_limit_us(
+            __limit_us,
+            $crate::__retry_form!(@schedule $form $backoff $all),
+            || $crate::__private::now_async(&mut $clock),
+        );
         let __operation = $crate::__private::core::pin::pin!(async { $op });
-        let mut __attempt = $crate::__private::attempt_async(&$on, __operation);
+        let mut __attempt = $crate::__private::attempt_async($site.on(), __operation);
         $crate::__private::race(
             $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)),
             &mut $clock,
@@ -628,15 +625,15 @@ macro_rules! __retry_form {
     (@before attempt $backoff:ident $pairs:tt) => {
         let $backoff = &$crate::__retry_schedule!(@value $backoff $pairs);
     };
-    (@bind plain $progress:ident $backoff:ident []) => {};
-    (@bind attempt $progress:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
-        let $attempt: $ty = $crate::__retry_form!(@attempt $progress $backoff);
+    (@bind plain $site:ident $backoff:ident []) => {};
+    (@bind attempt $site:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
+        let $attempt: $ty = $crate::__retry_form!(@attempt $site $backoff);
     };
-    (@bind attempt $progress:ident $backoff:ident [$attempt:pat_param]) => {
-        let $attempt = $crate::__retry_form!(@attempt $progress $backoff);
+    (@bind attempt $site:ident $backoff:ident [$attempt:pat_param]) => {
+        let $attempt = $crate::__retry_form!(@attempt $site $backoff);
     };
-    (@attempt $progress:ident $backoff:ident) => {
-        $crate::__private::attempt_now(&$progress, $backoff)
+    (@attempt $site:ident $backoff:ident) => {
+        $site.attempt($backoff)
     };
     (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!(@get $backoff $pairs) };
     (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };

@@ -1,12 +1,11 @@
-//! The retry state machine: sans-IO. Told "try n failed at time t", it answers "retry after this
-//! wait" or "give up". It never sleeps and never reads a clock, so every driver (the blocking and
-//! async macros, a firmware super-loop, a simulation) shares it.
+//! The retry state machine as a public value, for drivers of their own: told "try n failed at
+//! time t", it answers "retry after this wait" or "give up". Sans-IO: it never sleeps and never
+//! reads a clock, so a firmware super-loop or a simulation drives it as the macros do (on the
+//! same state and step, [`crate::loop_state`]).
 
 use core::time::Duration;
 
-use crate::backoff::{Jitter, Rules, View, NO_TIMEOUT};
-use crate::decision::BACK_OFF;
-use crate::switch::{self, Mode};
+use crate::loop_state::LoopState;
 use crate::{micros, Attempt, Backoff, Decision, RetryOn, Rng};
 
 /// What to do after a failed try: the answer of [`Retrying::failed`].
@@ -76,27 +75,7 @@ pub enum Step {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Retrying<const N: usize = { crate::DEFAULT_TABLE_LEN }> {
     backoff: Backoff<N>,
-    progress: Progress,
-    retries: u32,
-    waited_us: u64,
-}
-
-/// What a loop has done so far, without its schedule: the state the macros keep (they read the
-/// schedule where it is, instead of copying it). Not generic, like the decision code that
-/// updates it.
-#[doc(hidden)]
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Progress {
-    /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
-    attempts: u32,
-    /// `false` in testing mode and when inactive: no waits, no timeout.
-    sleeps: bool,
-    /// Failed tries so far.
-    failures: u32,
-    /// The jitter-free wait that follows the next failure (`0` before the first one).
-    base_us: u64,
-    first_failure_us: u64,
+    state: LoopState,
 }
 
 impl<const N: usize> Retrying<N> {
@@ -113,9 +92,7 @@ impl<const N: usize> Retrying<N> {
     pub const fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
-            progress: Progress::NEW,
-            retries: 0,
-            waited_us: 0,
+            state: LoopState::NEW,
         }
     }
 
@@ -143,12 +120,17 @@ impl<const N: usize> Retrying<N> {
     /// ```
     #[inline(always)] // so that a constant schedule folds into the caller's loop
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
-        let step = self.progress.failed(&self.backoff, now_us, decision, rng);
-        if let Step::RetryAfter(wait) = step {
-            self.retries = self.retries.saturating_add(1);
-            self.waited_us = self.waited_us.saturating_add(wait);
+        let Some(wanted) = decision.encoded() else {
+            return Step::GiveUp;
+        };
+        match self
+            .state
+            .advance(self.backoff.view(), now_us, wanted, rng)
+            .wait_us()
+        {
+            Some(wait) => Step::RetryAfter(wait),
+            None => Step::GiveUp,
         }
-        step
     }
 
     /// [`Retrying::failed`] with the decision taken by the filter `on` on `error`.
@@ -180,7 +162,7 @@ impl<const N: usize> Retrying<N> {
     #[must_use]
     #[inline]
     pub const fn retries(&self) -> u32 {
-        self.retries
+        self.state.retries()
     }
 
     /// The total of the waits scheduled so far.
@@ -192,7 +174,7 @@ impl<const N: usize> Retrying<N> {
     #[must_use]
     #[inline]
     pub const fn waited(&self) -> Duration {
-        micros::to_duration(self.waited_us)
+        micros::to_duration(self.state.waited_us())
     }
 
     /// The time left at `now_us` before the deadline (`timeout` after the first failure), in
@@ -214,10 +196,7 @@ impl<const N: usize> Retrying<N> {
     #[must_use]
     #[inline]
     pub const fn time_left(&self, now_us: u64) -> Option<u64> {
-        if self.progress.failures == 0 {
-            return Some(u64::MAX);
-        }
-        self.progress
+        self.state
             .time_left(self.backoff.view().timeout_us(), now_us)
     }
 
@@ -232,7 +211,7 @@ impl<const N: usize> Retrying<N> {
     #[must_use]
     #[inline]
     pub fn attempt(&self) -> Attempt {
-        self.progress.attempt(&self.backoff)
+        self.state.attempt(self.backoff.view())
     }
 
     /// The schedule this loop runs on.
@@ -244,200 +223,5 @@ impl<const N: usize> Retrying<N> {
     #[inline]
     pub const fn backoff(&self) -> &Backoff<N> {
         &self.backoff
-    }
-}
-
-impl Progress {
-    /// A loop that has made one try so far.
-    pub const NEW: Self = Self {
-        attempts: 0,
-        sleeps: true,
-        failures: 0,
-        base_us: 0,
-        first_failure_us: 0,
-    };
-
-    /// [`Retrying::failed`] on a schedule kept elsewhere.
-    #[inline(always)]
-    pub fn failed<const N: usize>(
-        &mut self,
-        backoff: &Backoff<N>,
-        now_us: u64,
-        decision: Decision,
-        rng: &mut impl Rng,
-    ) -> Step {
-        if self.failures == 0 {
-            *self = Self::started(now_us, backoff.view());
-        }
-        match decision.wait_us() {
-            None => Step::GiveUp,
-            Some(wait) => match self.step(backoff.view(), now_us, wait, rng) {
-                wait if wait > MAX_WAIT => Step::GiveUp,
-                wait => Step::RetryAfter(wait),
-            },
-        }
-    }
-
-    /// [`Retrying::attempt`] on a schedule kept elsewhere.
-    #[inline]
-    pub fn attempt<const N: usize>(&self, backoff: &Backoff<N>) -> Attempt {
-        let base_us = match self.failures {
-            // Before the first failure the switch has not been read yet: read it now.
-            0 if limits(backoff.view().attempts()).1 => backoff.view().first_base_us(),
-            0 => 0,
-            _ if self.sleeps => self.base_us,
-            _ => 0,
-        };
-        Attempt::from_parts(self.failures.saturating_add(1), base_us)
-    }
-
-    /// [`Retrying::time_left`], on the schedule's `timeout_us` (kept there, not here: the
-    /// state stays small, and the shared step smaller).
-    #[inline]
-    pub const fn time_left(&self, timeout_us: u64, now_us: u64) -> Option<u64> {
-        // Testing mode and retrying off never wait, and apply no timeout.
-        if timeout_us == NO_TIMEOUT || !self.sleeps {
-            return Some(u64::MAX);
-        }
-        // Readings only ever get subtracted: a clock's `now` may start anywhere.
-        let elapsed = now_us.saturating_sub(self.first_failure_us);
-        if elapsed >= timeout_us {
-            None
-        } else {
-            Some(timeout_us - elapsed)
-        }
-    }
-
-    /// Whether a wait of `wait_us` from `now_us` still ends by the deadline: the check a loop
-    /// makes again after its hooks ran, since they may have taken time.
-    #[inline]
-    pub const fn fits(&self, timeout_us: u64, now_us: u64, wait_us: u64) -> bool {
-        match self.time_left(timeout_us, now_us) {
-            Some(left) => wait_us <= left,
-            None => false,
-        }
-    }
-
-    /// Failed tries so far: in a retry loop's hook, the number of the retry being scheduled.
-    #[inline]
-    pub const fn failures(&self) -> u32 {
-        self.failures
-    }
-
-    /// The progress of a loop whose first try just failed, at `now_us`: the global switch is
-    /// read now, once for the whole loop.
-    #[inline]
-    fn started(now_us: u64, schedule: View<'_>) -> Self {
-        let (attempts, sleeps) = limits(schedule.attempts());
-        Self {
-            attempts,
-            sleeps,
-            base_us: schedule.first_base_us(),
-            first_failure_us: now_us,
-            ..Self::NEW
-        }
-    }
-
-    /// The step every retry loop shares: try number `failures + 1` failed at `now_us`, and the
-    /// filter asked for `wait` ([`BACK_OFF`] or an override). Returns the wait in microseconds,
-    /// or [`GIVE_UP`]. Not generic (the RNG is a trait object), so that every call site in a
-    /// program calls the same code: a further call site costs only its call.
-    #[inline(always)]
-    fn step(&mut self, schedule: View<'_>, now_us: u64, wait: u64, rng: &mut dyn Rng) -> u64 {
-        self.failures = self.failures.saturating_add(1);
-        let base_us = self.base_us;
-        self.base_us = schedule.following_base_us(self.failures, base_us);
-        let next = self.next_wait(schedule, base_us, now_us, wait, rng);
-        if let Jitter::Decorrelated = schedule.jitter_kind() {
-            // Decorrelated waits grow from the last wait drawn, not from a jitter-free one.
-            if wait == BACK_OFF && next <= MAX_WAIT && self.sleeps {
-                self.base_us = next;
-            } else {
-                self.base_us = base_us;
-            }
-        }
-        next
-    }
-
-    #[inline(always)]
-    fn next_wait(
-        &self,
-        schedule: View<'_>,
-        base_us: u64,
-        now_us: u64,
-        wait: u64,
-        rng: &mut dyn Rng,
-    ) -> u64 {
-        // `attempts == 0` is unlimited: the timeout alone bounds the loop.
-        if self.attempts != 0 && self.failures >= self.attempts {
-            return GIVE_UP;
-        }
-        if !self.sleeps {
-            return 0;
-        }
-        let Some(remaining) = self.time_left(schedule.timeout_us(), now_us) else {
-            return GIVE_UP;
-        };
-        let wait = if wait == BACK_OFF {
-            let random = if schedule.draws() { rng.next_u32() } else { 0 };
-            schedule.jittered_us(base_us, random).min(MAX_WAIT)
-        } else {
-            // An override: no jitter, no cap, and the same deadline rule as any wait.
-            wait
-        };
-        if wait > remaining {
-            GIVE_UP
-        } else {
-            wait
-        }
-    }
-}
-
-/// [`Progress::step`]'s answer when the loop must give up. Never a wait: waits are at most
-/// [`MAX_WAIT`], so a call site tells the two apart by one bit.
-pub(crate) const GIVE_UP: u64 = u64::MAX;
-
-/// The longest wait the state machine hands out: `i64::MAX` µs, 292,000 years. Longer ones
-/// (from a `Duration::MAX` configuration) are cut to it.
-pub(crate) const MAX_WAIT: u64 = i64::MAX as u64;
-
-/// The step of the macros' loops, out of line: at the first failure it starts the loop's
-/// progress, then it takes the step. One copy serves every call site of a program: each passes
-/// its schedule as a slice and a reference, and its RNG as a trait object. The schedule travels
-/// in registers rather than as a `View` in memory, so that when every site of a program uses
-/// the same constant schedule (the default one, say), the optimiser folds it into this copy.
-///
-/// With `std` (a server, where speed counts more than bytes) it may be inlined instead, so that
-/// a constant schedule folds into the loop.
-#[cfg_attr(not(feature = "std"), inline(never))]
-#[cfg_attr(feature = "std", inline)]
-pub(crate) fn failed_at_site(
-    state: &mut Option<Progress>,
-    waits: &[u64],
-    rules: &Rules,
-    now_us: u64,
-    wait: u64,
-    rng: &mut dyn Rng,
-) -> u64 {
-    let progress = match state {
-        Some(progress) => progress,
-        None => state.insert(Progress::started(now_us, View { waits, rules })),
-    };
-    // Without this, the optimiser writes a second copy of the step for the first failure,
-    // where it knows the progress; one copy is smaller, and on firmware a retry is never hot.
-    #[cfg(not(feature = "std"))]
-    let progress = core::hint::black_box(progress);
-    progress.step(View { waits, rules }, now_us, wait, rng)
-}
-
-#[inline]
-fn limits(configured: u32) -> (u32, bool) {
-    match switch::mode() {
-        Mode::Normal => (configured, true),
-        Mode::Inactive => (1, false),
-        Mode::Testing { attempts, cap } => {
-            let fewer = configured != 0 && configured < attempts;
-            (if cap && fewer { configured } else { attempts }, false)
-        }
     }
 }
