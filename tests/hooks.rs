@@ -12,34 +12,17 @@ use std::string::{String, ToString};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use stamina::{retry, retry_async, AsyncClock, Clock, HookDetails, OnRetryHook, RetryDetails};
+use stamina::testing::ManualClock;
+use stamina::{retry, retry_async, HookDetails, OnRetryHook, RetryDetails};
 
 mod common;
-use common::{transient, Error};
+use common::{push, transient, Error, Log, TestClock};
 
 /// Serialises the tests of this binary: the hooks are global.
 fn one_at_a_time() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     TURN.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-type Log = Arc<Mutex<Vec<String>>>;
-
-fn push(log: &Log, line: impl Into<String>) {
-    log.lock().unwrap().push(line.into());
-}
-
-/// A blocking clock that writes its sleeps into the log.
-struct LoggingClock(Log);
-
-impl Clock for LoggingClock {
-    fn now_us(&mut self) -> u64 {
-        0
-    }
-    fn sleep_us(&mut self, us: u64) {
-        push(&self.0, std::format!("sleep {us}"));
-    }
 }
 
 /// A guard that writes its drop into the log.
@@ -81,7 +64,7 @@ fn run(log: &Log, failures: u32, attempts: u32) -> Result<u32, Error> {
         on = transient,
         attempts = attempts,
         wait_jitter = Duration::ZERO,
-        clock = LoggingClock(Arc::clone(log)),
+        clock = TestClock::new().logging_to(log),
         name = "db",
         on_retry =
             |d: &RetryDetails<'_, Error>| push(log, std::format!("call hook {}", d.retry_num)),
@@ -181,7 +164,7 @@ fn an_error_type_without_debug_is_reported_by_its_type_name() {
     let r: Result<(), Opaque> = retry!(
         on = |_: &Opaque| true,
         attempts = 2,
-        clock = LoggingClock(Arc::clone(&log)),
+        clock = TestClock::new().logging_to(&log),
         name = "opaque",
         Err(Opaque)
     );
@@ -194,28 +177,18 @@ fn an_error_type_without_debug_is_reported_by_its_type_name() {
     );
 }
 
-/// An async clock whose sleep never ends.
-struct Forever;
-
-impl AsyncClock for Forever {
-    fn now_us(&mut self) -> u64 {
-        0
-    }
-    fn sleep_us(&mut self, _us: u64) -> impl Future<Output = ()> {
-        core::future::pending()
-    }
-}
-
 #[test]
 fn dropping_an_async_loop_during_its_wait_drops_the_guard_once() {
     let _turn = one_at_a_time();
     let log = Log::default();
     hooks_that_log(&log);
     {
+        // A `ManualClock`'s sleep is pending at its first poll: one poll leaves the loop in
+        // its first wait.
         let mut future = pin!(async {
             retry_async!(
                 on = |_: &&str| true,
-                clock = Forever,
+                clock = ManualClock::new(),
                 Err::<(), &str>("down")
             )
         });
@@ -251,7 +224,7 @@ fn guards_are_dropped_newest_first_when_the_wait_ends() {
     let r: Result<(), &str> = retry!(
         on = |_: &&str| true,
         attempts = 2,
-        clock = LoggingClock(Arc::clone(&log)),
+        clock = TestClock::new().logging_to(&log),
         Err("down")
     );
     stamina::set_on_retry_hooks([]);
@@ -266,10 +239,12 @@ fn guards_are_dropped_newest_first_with_an_async_loop_dropped_in_its_wait() {
     let log = Log::default();
     three_guarding_hooks(&log);
     {
+        // A `ManualClock`'s sleep is pending at its first poll: one poll leaves the loop in
+        // its first wait.
         let mut future = pin!(async {
             retry_async!(
                 on = |_: &&str| true,
-                clock = Forever,
+                clock = ManualClock::new(),
                 Err::<(), &str>("down")
             )
         });

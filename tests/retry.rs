@@ -13,14 +13,14 @@ use stamina::testing::ManualClock;
 use stamina::{retry, Attempt, Backoff, Clock, Decision, FastRng, RetryDetails, Rng};
 
 mod common;
-use common::{transient, Error};
+use common::{transient, Error, TestClock};
 
 const NO_JITTER: Duration = Duration::ZERO;
 
 /// A clock and an RNG that fail the test if anything reads them.
-struct Untouchable;
+struct PanickingClockAndRng;
 
-impl Clock for Untouchable {
+impl Clock for PanickingClockAndRng {
     fn now_us(&mut self) -> u64 {
         panic!("the happy path read the clock")
     }
@@ -29,7 +29,7 @@ impl Clock for Untouchable {
     }
 }
 
-impl Rng for Untouchable {
+impl Rng for PanickingClockAndRng {
     fn next_u32(&mut self) -> u32 {
         panic!("the happy path drew a random number")
     }
@@ -52,15 +52,15 @@ fn success_passes_the_value_through_on_the_first_try() {
 fn the_happy_path_never_touches_the_clock_or_the_rng() {
     let r: Result<u8, Error> = retry!(
         on = transient,
-        clock = Untouchable,
-        rng = Untouchable,
+        clock = PanickingClockAndRng,
+        rng = PanickingClockAndRng,
         Ok(1)
     );
     assert_eq!(r, Ok(1));
     let r: Result<u8, Error> = retry!(
         on = transient,
-        clock = Untouchable,
-        rng = Untouchable,
+        clock = PanickingClockAndRng,
+        rng = PanickingClockAndRng,
         attempts = 3,
         timeout = Duration::from_secs(1),
         wait_initial = Duration::from_millis(1),
@@ -382,14 +382,14 @@ fn the_operation_can_borrow_self_mutably() {
 }
 
 /// A clock that checks, each time it is asked to sleep, that nothing the operation took is
-/// still held.
-struct CheckingClock<'a> {
+/// still held: its lock is free and its cell not borrowed. It counts its checks.
+struct ReleaseCheckingClock<'a> {
     lock: &'a Mutex<Vec<u32>>,
     cell: &'a RefCell<u32>,
     checks: &'a Cell<u32>,
 }
 
-impl Clock for CheckingClock<'_> {
+impl Clock for ReleaseCheckingClock<'_> {
     fn now_us(&mut self) -> u64 {
         0
     }
@@ -411,7 +411,7 @@ fn locks_and_borrows_taken_by_the_operation_are_released_before_the_wait() {
     let lock = Mutex::new(vec![1, 2]);
     let cell = RefCell::new(0);
     let checks = Cell::new(0);
-    let clock = CheckingClock {
+    let clock = ReleaseCheckingClock {
         lock: &lock,
         cell: &cell,
         checks: &checks,
@@ -927,17 +927,7 @@ fn time_spent_in_the_filter_counts_against_the_timeout() {
 fn no_try_starts_after_the_deadline_however_the_clock_moves() {
     // A clock that jumps 300 ms on each reading, besides the waits: every try still starts
     // before the deadline, 1 s after the first failure's reading (0.3 s).
-    struct Jumpy<'a>(&'a ManualClock);
-    impl Clock for Jumpy<'_> {
-        fn now_us(&mut self) -> u64 {
-            self.0.advance(Duration::from_millis(300));
-            u64::try_from(self.0.now().as_micros()).unwrap()
-        }
-        fn sleep_us(&mut self, us: u64) {
-            self.0.advance(Duration::from_micros(us));
-        }
-    }
-    let manual = ManualClock::new();
+    let clock = TestClock::new().jumping_on_reads(Duration::from_millis(300));
     let mut started = Vec::new();
     let r: Result<(), Error> = retry!(
         on = transient,
@@ -947,9 +937,9 @@ fn no_try_starts_after_the_deadline_however_the_clock_moves() {
             .wait_initial(Duration::from_millis(100))
             .wait_exp_base(1)
             .wait_jitter(NO_JITTER),
-        clock = Jumpy(&manual),
+        clock = &clock,
         {
-            started.push(manual.now());
+            started.push(clock.now());
             Err(Error::Transient(0))
         }
     );

@@ -13,13 +13,15 @@ use stamina::{retry_async, AsyncClock, Attempt, Backoff, Decision, FastRng, Retr
 mod common;
 use common::{transient, Error};
 
-/// An `AsyncClock` on tokio's timer, as an application would write it.
+/// An `AsyncClock` on tokio's timer, as an application without the `tokio` feature would write
+/// it (this binary needs only `std`; the crate's own `stamina::TokioClock` is tested in
+/// `tests/tokio.rs`).
 #[derive(Clone, Copy)]
-struct TokioClock {
+struct TokioTimerClock {
     start: tokio::time::Instant,
 }
 
-impl TokioClock {
+impl TokioTimerClock {
     fn new() -> Self {
         Self {
             start: tokio::time::Instant::now(),
@@ -27,7 +29,7 @@ impl TokioClock {
     }
 }
 
-impl AsyncClock for TokioClock {
+impl AsyncClock for TokioTimerClock {
     fn now_us(&mut self) -> u64 {
         u64::try_from(self.start.elapsed().as_micros()).unwrap_or(u64::MAX)
     }
@@ -57,9 +59,9 @@ async fn success_passes_through_on_the_first_try() {
 }
 
 /// An async clock and an RNG that fail the test if anything reads them.
-struct Untouchable;
+struct PanickingClockAndRng;
 
-impl AsyncClock for Untouchable {
+impl AsyncClock for PanickingClockAndRng {
     fn now_us(&mut self) -> u64 {
         panic!("the happy path read the clock")
     }
@@ -69,7 +71,7 @@ impl AsyncClock for Untouchable {
     }
 }
 
-impl stamina::Rng for Untouchable {
+impl stamina::Rng for PanickingClockAndRng {
     fn next_u32(&mut self) -> u32 {
         panic!("the happy path drew a random number")
     }
@@ -80,8 +82,8 @@ async fn the_happy_path_never_touches_the_clock_or_the_rng() {
     let mut calls = 0;
     let r = retry_async!(
         on = transient,
-        clock = Untouchable,
-        rng = Untouchable,
+        clock = PanickingClockAndRng,
+        rng = PanickingClockAndRng,
         flaky(&mut calls, 0).await
     );
     assert_eq!(r, Ok(1));
@@ -237,7 +239,7 @@ async fn sleeps_on_the_real_tokio_timer() {
     let mut calls = 0;
     let r = retry_async!(
         on = transient,
-        clock = TokioClock::new(),
+        clock = TokioTimerClock::new(),
         wait_jitter = Duration::ZERO,
         flaky(&mut calls, 3).await
     );
@@ -256,7 +258,7 @@ async fn the_future_is_send_when_the_operation_is_and_releases_locks_before_wait
         async move {
             retry_async!(
                 on = transient,
-                clock = TokioClock::new(),
+                clock = TokioTimerClock::new(),
                 wait_initial = Duration::from_millis(1),
                 wait_jitter = Duration::from_millis(1),
                 {
@@ -361,7 +363,7 @@ async fn the_future_is_send_when_the_error_is_not() {
         let mut calls = 0;
         let r: Result<u32, Box<dyn std::error::Error>> = retry_async!(
             on = |_: &Box<dyn std::error::Error>| true,
-            clock = TokioClock::new(),
+            clock = TokioTimerClock::new(),
             wait_initial = Duration::from_millis(1),
             wait_jitter = Duration::from_millis(1),
             {
@@ -385,7 +387,7 @@ async fn the_future_is_send_when_the_value_is_not() {
         let mut calls = 0;
         let r: Result<std::rc::Rc<u32>, String> = retry_async!(
             on = |_: &String| true,
-            clock = TokioClock::new(),
+            clock = TokioTimerClock::new(),
             wait_initial = Duration::from_millis(1),
             wait_jitter = Duration::from_millis(1),
             {

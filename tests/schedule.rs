@@ -30,7 +30,7 @@ fn waits_until_give_up<const N: usize>(backoff: Backoff<N>, rng: &mut impl Rng) 
 }
 
 #[test]
-fn default_jitter_free_waits_are_stambas() {
+fn default_jitter_free_waits_are_staminas() {
     let b = Backoff::new().wait_jitter(Duration::ZERO);
     let expected = [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000].map(ms);
     assert_eq!(waits_until_give_up(b, &mut FastRng::new(1)), expected);

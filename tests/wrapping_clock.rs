@@ -9,15 +9,16 @@ use stamina::{retry, retry_async, AsyncClock, Backoff, Clock, FastRng, WrappingC
 mod common;
 use common::block_on;
 
-/// A free-running counter of `bits` bits at 1 MHz: `now_us` wraps, sleeping advances it.
+/// The hardware `WrappingClock` widens: a free-running counter of `bits` bits at 1 MHz
+/// (`now_us` wraps; sleeping advances it, recording each sleep). At 64 bits it never wraps.
 #[derive(Clone, Debug)]
-struct Counter {
+struct HardwareCounter {
     true_us: u64,
     bits: u32,
     sleeps: Vec<u64>,
 }
 
-impl Counter {
+impl HardwareCounter {
     fn new(bits: u32, start_us: u64) -> Self {
         Self {
             true_us: start_us,
@@ -27,7 +28,7 @@ impl Counter {
     }
 }
 
-impl Clock for Counter {
+impl Clock for HardwareCounter {
     fn now_us(&mut self) -> u64 {
         self.true_us & (u64::MAX >> (64 - self.bits))
     }
@@ -37,7 +38,7 @@ impl Clock for Counter {
     }
 }
 
-impl AsyncClock for Counter {
+impl AsyncClock for HardwareCounter {
     fn now_us(&mut self) -> u64 {
         Clock::now_us(self)
     }
@@ -51,7 +52,7 @@ const PERIOD_32: u64 = 1 << 32; // 71.6 minutes of microseconds
 
 #[test]
 fn readings_across_the_wrap_are_monotonic_and_exact() {
-    let mut clock = WrappingClock::new(Counter::new(32, PERIOD_32 - 30), 32);
+    let mut clock = WrappingClock::new(HardwareCounter::new(32, PERIOD_32 - 30), 32);
     let mut previous = Clock::now_us(&mut clock);
     for _ in 0..60 {
         Clock::sleep_us(&mut clock, 1);
@@ -63,7 +64,7 @@ fn readings_across_the_wrap_are_monotonic_and_exact() {
 
 #[test]
 fn a_sleep_longer_than_the_period_is_counted_in_full() {
-    let mut clock = WrappingClock::new(Counter::new(20, 5), 20);
+    let mut clock = WrappingClock::new(HardwareCounter::new(20, 5), 20);
     let before = Clock::now_us(&mut clock);
     Clock::sleep_us(&mut clock, 10 << 20); // ten periods of a 20-bit counter
     assert_eq!(Clock::now_us(&mut clock) - before, 10 << 20);
@@ -97,8 +98,8 @@ fn a_loop_across_the_wrap_runs_as_on_a_counter_that_does_not_wrap() {
         .unlimited_attempts()
         .timeout(Duration::from_secs(30));
     // Starts 0.2 s before a 32-bit counter wraps; the reference counts 64 bits.
-    let mut wrapping = WrappingClock::new(Counter::new(32, PERIOD_32 - 200_000), 32);
-    let mut reference = Counter::new(64, PERIOD_32 - 200_000);
+    let mut wrapping = WrappingClock::new(HardwareCounter::new(32, PERIOD_32 - 200_000), 32);
+    let mut reference = HardwareCounter::new(64, PERIOD_32 - 200_000);
     let (r, tries) = run(&mut wrapping, schedule);
     let (r_ref, tries_ref) = run(&mut reference, schedule);
     assert_eq!((r, tries), (r_ref, tries_ref));
@@ -113,9 +114,9 @@ fn without_the_adapter_a_wrapping_counter_breaks_the_timeout() {
     // A 24-bit counter wraps every 16.8 s: its readings jump backwards, which a loop reads as
     // no time passing, so the 30 s timeout never comes (the loop stops at its attempts).
     let schedule = Backoff::new().attempts(40).timeout(Duration::from_secs(30));
-    let mut raw = Counter::new(24, 0);
+    let mut raw = HardwareCounter::new(24, 0);
     let (_, tries_raw) = run(&mut raw, schedule);
-    let mut widened = WrappingClock::new(Counter::new(24, 0), 24);
+    let mut widened = WrappingClock::new(HardwareCounter::new(24, 0), 24);
     let (_, tries_widened) = run(&mut widened, schedule);
     let slept_raw: u64 = raw.sleeps.iter().sum();
     let slept_widened: u64 = widened.into_inner().sleeps.iter().sum();
@@ -132,7 +133,7 @@ fn async_loops_widen_too() {
     let schedule = Backoff::new()
         .unlimited_attempts()
         .timeout(Duration::from_secs(20));
-    let mut clock = WrappingClock::new(Counter::new(32, PERIOD_32 - 1_000), 32);
+    let mut clock = WrappingClock::new(HardwareCounter::new(32, PERIOD_32 - 1_000), 32);
     let mut tries = 0;
     let r: Result<(), u8> = block_on(async {
         retry_async!(
@@ -157,9 +158,9 @@ fn async_loops_widen_too() {
 
 #[test]
 fn bits_are_clamped_and_64_bits_pass_through() {
-    let mut clock = WrappingClock::new(Counter::new(64, u64::MAX - 5), 200);
+    let mut clock = WrappingClock::new(HardwareCounter::new(64, u64::MAX - 5), 200);
     assert_eq!(Clock::now_us(&mut clock), u64::MAX - 5);
-    let mut one_bit = WrappingClock::new(Counter::new(1, 0), 0);
+    let mut one_bit = WrappingClock::new(HardwareCounter::new(1, 0), 0);
     Clock::sleep_us(&mut one_bit, 9);
     assert_eq!(Clock::now_us(&mut one_bit), 9);
 }
