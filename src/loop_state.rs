@@ -13,38 +13,45 @@ use crate::{Attempt, Rng};
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub(crate) struct LoopState {
     /// Set at the first failure that `on` wants retried: a call that succeeds at once starts
-    /// nothing, reads no switch and no clock.
+    /// nothing, reads no switch and no clock, and its state is one byte to clear.
     progress: Option<Progress>,
-    /// The total of the waits handed out.
-    waited_us: u64,
 }
 
 /// A loop after its first failure.
+///
+/// `repr(C)`, flag first: `Option<Progress>` keeps its "not started" mark in `sleeps`, and at
+/// offset 0 the call sites on a Cortex-M0 clear and test it with one short instruction.
+#[repr(C)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 struct Progress {
-    /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
-    attempts: u32,
     /// `false` in testing mode and when inactive: no waits, no timeout.
     sleeps: bool,
+    /// Tries allowed under the global switch as read at the first failure; `0` for unlimited.
+    attempts: u32,
     /// Retries scheduled so far: the failed try being judged is number `retries + 1`.
     retries: u32,
     /// The jitter-free wait that follows the next failure ([`Jitter::Decorrelated`]: the last
     /// wait drawn).
     base_us: u64,
     first_failure_us: u64,
+    /// The total of the waits handed out (kept by drivers that can report it).
+    waited_us: u64,
 }
 
 impl LoopState {
-    /// A loop that has made one try so far.
-    pub(crate) const NEW: Self = Self {
-        progress: None,
-        waited_us: 0,
-    };
+    /// A loop that has made one try so far. A function rather than a constant: built field by
+    /// field in place, it costs a call site one store, where a constant is copied whole.
+    #[inline(always)]
+    pub(crate) const fn new() -> Self {
+        Self { progress: None }
+    }
 
     /// The try that is number `retries() + 1` failed at `now_us`, and `on` asked for `wanted`:
-    /// the wait before the next try, or [`EncodedWait::GIVE_UP`]. Inlined into each driver; the
-    /// step itself is [`shared_step`], out of line.
+    /// the wait before the next try, or [`EncodedWait::GIVE_UP`]. With `total`, the wait is
+    /// added to [`LoopState::waited_us`]: a call site passes the constant `false` when nothing
+    /// in the build can read the total, and keeps no sum. Inlined into each driver; the step
+    /// itself is [`shared_step`], out of line.
     #[inline(always)]
     pub(crate) fn advance(
         &mut self,
@@ -52,6 +59,7 @@ impl LoopState {
         now_us: u64,
         wanted: EncodedWait,
         rng: &mut impl Rng,
+        total: bool,
     ) -> EncodedWait {
         let wait = shared_step(
             &mut self.progress,
@@ -61,8 +69,8 @@ impl LoopState {
             wanted,
             rng,
         );
-        if let Some(us) = wait.wait_us() {
-            self.waited_us = self.waited_us.saturating_add(us);
+        if let (true, Some(us), Some(progress)) = (total, wait.wait_us(), &mut self.progress) {
+            progress.waited_us = progress.waited_us.saturating_add(us);
         }
         wait
     }
@@ -85,7 +93,10 @@ impl LoopState {
     /// The total of the waits handed out, in µs.
     #[inline]
     pub(crate) const fn waited_us(&self) -> u64 {
-        self.waited_us
+        match &self.progress {
+            Some(progress) => progress.waited_us,
+            None => 0,
+        }
     }
 
     /// The time left at `now_us` before the deadline (`timeout_us` after the first failure):
@@ -137,6 +148,7 @@ impl Progress {
             attempts,
             sleeps,
             retries: 0,
+            waited_us: 0,
             base_us: schedule.first_base_us(),
             first_failure_us: now_us,
         }
@@ -170,7 +182,7 @@ impl Progress {
         rng: &mut dyn Rng,
     ) -> EncodedWait {
         let failed_try = self.retries.saturating_add(1);
-        let wait = self.wait_after(schedule, failed_try, now_us, wanted, rng);
+        let wait = self.wait_after(schedule, self.base_us, failed_try, now_us, wanted, rng);
         if let Some(us) = wait.wait_us() {
             self.retries = failed_try;
             self.base_us = match schedule.jitter_kind() {
@@ -190,6 +202,7 @@ impl Progress {
     fn wait_after(
         &self,
         schedule: View<'_>,
+        base_us: u64,
         failed_try: u32,
         now_us: u64,
         wanted: EncodedWait,
@@ -209,7 +222,7 @@ impl Progress {
             None => {
                 let random = if schedule.draws() { rng.next_u32() } else { 0 };
                 schedule
-                    .jittered_us(self.base_us, random)
+                    .jittered_us(base_us, random)
                     .min(EncodedWait::MAX_US)
             }
             // An override: no jitter, no cap, and the same deadline rule as any wait.

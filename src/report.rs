@@ -28,6 +28,15 @@ impl Guards {
     pub(crate) fn end(self) {}
 }
 
+/// Whether anything can listen to the reports in this build: a constant, `false` on firmware
+/// without a reporting feature, where a loop then keeps no total of its waits.
+pub(crate) const MAY_LISTEN: bool = cfg!(any(
+    feature = "std",
+    feature = "defmt",
+    feature = "log",
+    feature = "tracing"
+));
+
 /// Whether anything listens to the reports: `defmt`, or with `std` a global hook (the default
 /// ones included: one atomic load), or without `std` the `log` or `tracing` feature.
 #[inline(always)]

@@ -92,7 +92,7 @@ impl<const N: usize> Retrying<N> {
     pub const fn new(backoff: Backoff<N>) -> Self {
         Self {
             backoff,
-            state: LoopState::NEW,
+            state: LoopState::new(),
         }
     }
 
@@ -125,7 +125,7 @@ impl<const N: usize> Retrying<N> {
         };
         match self
             .state
-            .advance(self.backoff.view(), now_us, wanted, rng)
+            .advance(self.backoff.view(), now_us, wanted, rng, true)
             .wait_us()
         {
             Some(wait) => Step::RetryAfter(wait),

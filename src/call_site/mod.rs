@@ -50,7 +50,7 @@ where
             name,
             budget,
             nesting,
-            state: LoopState::NEW,
+            state: LoopState::new(),
         }
     }
 
@@ -117,7 +117,13 @@ where
         let now_us = now();
         let schedule = backoff.view();
         let waited_so_far_us = self.state.waited_us();
-        let wait = self.state.advance(schedule, now_us, wanted, &mut self.rng);
+        let wait = self.state.advance(
+            schedule,
+            now_us,
+            wanted,
+            &mut self.rng,
+            H::PRESENT || report::MAY_LISTEN,
+        );
         // One bit tells a wait from giving up: cheaper at every call site than a comparison.
         let wait_us = wait.wait_us()?;
         if !self.budget.withdraw() {
