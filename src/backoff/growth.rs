@@ -77,7 +77,7 @@ pub(super) const fn exponential_table<const N: usize>(
 /// The jitter-free wait after failed try `N + 1` of an exponential schedule whose table is
 /// `table`: the one that follows the table (or, with no table, the first).
 #[inline]
-pub(super) const fn exponential_after<const N: usize>(
+pub(super) const fn exponential_first_past_table<const N: usize>(
     table: &[u64; N],
     initial: u64,
     factor: u32,

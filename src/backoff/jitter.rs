@@ -44,7 +44,7 @@ impl View<'_> {
     #[inline]
     pub(crate) const fn longest_us(&self, base: u64) -> u64 {
         match self.rules.jitter_kind {
-            Jitter::Added => self.cap(base.saturating_add(self.rules.jitter)),
+            Jitter::Added => self.cap(base.saturating_add(self.rules.jitter_span_us)),
             _ => self.cap(base),
         }
     }
@@ -52,7 +52,7 @@ impl View<'_> {
     /// The longest decorrelated wait after one that was at most `previous`.
     #[inline]
     pub(crate) const fn decorrelated_bound(&self, previous: u64) -> u64 {
-        grow(previous, 3 * ONE, self.rules.max)
+        grow(previous, 3 * ONE, self.rules.cap_us)
     }
 
     /// The wait after one whose jitter-free part is `base`, drawn from `random` according to
@@ -60,12 +60,12 @@ impl View<'_> {
     #[inline]
     pub(crate) const fn jittered_us(&self, base: u64, random: u32) -> u64 {
         match self.rules.jitter_kind {
-            Jitter::Added => match self.rules.jitter {
+            Jitter::Added => match self.rules.jitter_span_us {
                 0 => base,
-                // `base <= max`, and the jitter is cut to what fits above `max` (what the cap
+                // `base <= cap_us`, and the jitter is cut to what fits above `cap_us` (what the cap
                 // would take anyway): the sum cannot overflow, so it needs no carry check.
                 bound => {
-                    let room = u64::MAX - self.rules.max;
+                    let room = u64::MAX - self.rules.cap_us;
                     let bound = if bound < room { bound } else { room };
                     self.cap(base + scale(bound, random))
                 }
@@ -90,7 +90,7 @@ impl View<'_> {
     /// Whether a wait draws from the RNG.
     #[inline]
     pub(crate) const fn draws(&self) -> bool {
-        !matches!(self.rules.jitter_kind, Jitter::Added) || self.rules.jitter != 0
+        !matches!(self.rules.jitter_kind, Jitter::Added) || self.rules.jitter_span_us != 0
     }
 
     #[inline]

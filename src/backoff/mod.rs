@@ -10,7 +10,7 @@ mod growth;
 mod jitter;
 mod view;
 
-use growth::{exponential_after, exponential_table, factor_of, grow, ONE};
+use growth::{exponential_first_past_table, exponential_table, factor_of, grow, ONE};
 pub use jitter::Jitter;
 use view::Shape;
 pub(crate) use view::{Rules, View};
@@ -137,12 +137,12 @@ impl<const N: usize> Backoff<N> {
         let defaults = Self {
             waits: [0; N],
             rules: Rules {
-                after: 0,
-                max: DEFAULT_MAX,
-                jitter: DEFAULT_JITTER,
-                timeout: DEFAULT_TIMEOUT,
+                first_past_table_us: 0,
+                cap_us: DEFAULT_MAX,
+                jitter_span_us: DEFAULT_JITTER,
+                timeout_us: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                factor: 2 * ONE,
+                factor_1024ths: 2 * ONE,
                 shape: Shape::List,
                 jitter_kind: Jitter::Added,
             },
@@ -181,12 +181,12 @@ impl<const N: usize> Backoff<N> {
         Self {
             waits: table,
             rules: Rules {
-                after: if N == 0 { 0 } else { table[N - 1] },
-                max: u64::MAX,
-                jitter: DEFAULT_JITTER,
-                timeout: DEFAULT_TIMEOUT,
+                first_past_table_us: if N == 0 { 0 } else { table[N - 1] },
+                cap_us: u64::MAX,
+                jitter_span_us: DEFAULT_JITTER,
+                timeout_us: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                factor: ONE,
+                factor_1024ths: ONE,
                 shape: Shape::List,
                 jitter_kind: Jitter::Added,
             },
@@ -232,7 +232,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn timeout(mut self, timeout: Duration) -> Self {
-        self.rules.timeout = micros::from_duration(timeout);
+        self.rules.timeout_us = micros::from_duration(timeout);
         self
     }
 
@@ -243,7 +243,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn no_timeout(mut self) -> Self {
-        self.rules.timeout = NO_TIMEOUT;
+        self.rules.timeout_us = NO_TIMEOUT;
         self
     }
 
@@ -291,7 +291,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn wait_exp_base_ratio(mut self, num: u32, den: u32) -> Self {
-        self.rules.factor = factor_of(num, den);
+        self.rules.factor_1024ths = factor_of(num, den);
         self.refresh()
     }
 
@@ -304,7 +304,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn wait_max(mut self, max: Duration) -> Self {
-        self.rules.max = micros::from_duration(max);
+        self.rules.cap_us = micros::from_duration(max);
         self.refresh()
     }
 
@@ -318,7 +318,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
-        self.rules.jitter = micros::from_duration(jitter);
+        self.rules.jitter_span_us = micros::from_duration(jitter);
         self
     }
 
@@ -432,10 +432,10 @@ impl<const N: usize> Backoff<N> {
             }
             total
         };
-        micros::to_duration(if total < self.rules.timeout {
+        micros::to_duration(if total < self.rules.timeout_us {
             total
         } else {
-            self.rules.timeout
+            self.rules.timeout_us
         })
     }
 
@@ -463,10 +463,10 @@ impl<const N: usize> Backoff<N> {
     #[must_use]
     #[inline]
     pub const fn timeout_limit(&self) -> Option<Duration> {
-        if self.rules.timeout == NO_TIMEOUT {
+        if self.rules.timeout_us == NO_TIMEOUT {
             None
         } else {
-            Some(micros::to_duration(self.rules.timeout))
+            Some(micros::to_duration(self.rules.timeout_us))
         }
     }
 
@@ -496,7 +496,8 @@ impl<const N: usize> Backoff<N> {
             Shape::List => {
                 let mut list = self;
                 let last = if N == 0 { 0 } else { list.waits[N - 1] };
-                list.rules.after = grow(last, list.rules.factor, list.rules.max);
+                list.rules.first_past_table_us =
+                    grow(last, list.rules.factor_1024ths, list.rules.cap_us);
                 list
             }
         }
@@ -505,9 +506,10 @@ impl<const N: usize> Backoff<N> {
     /// Makes the schedule exponential from `initial`, with the current factor and cap.
     #[inline]
     const fn rebuild(mut self, initial: u64) -> Self {
-        let (factor, max) = (self.rules.factor, self.rules.max);
+        let (factor, max) = (self.rules.factor_1024ths, self.rules.cap_us);
         self.waits = exponential_table(initial, factor, max);
-        self.rules.after = exponential_after(&self.waits, initial, factor, max);
+        self.rules.first_past_table_us =
+            exponential_first_past_table(&self.waits, initial, factor, max);
         self.rules.shape = Shape::Exponential { initial };
         self
     }

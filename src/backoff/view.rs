@@ -10,17 +10,21 @@ use super::Jitter;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub(crate) struct Rules {
-    /// Jitter-free wait in µs after failed try `N + 1`, the first past the table.
-    pub(super) after: u64,
-    pub(super) max: u64,
-    pub(super) jitter: u64,
-    /// `u64::MAX` means no time limit.
-    pub(super) timeout: u64,
+    /// Jitter-free wait in µs after failed try `N + 1`, the first past the table (for a list,
+    /// its last entry grown once by the factor), capped.
+    pub(super) first_past_table_us: u64,
+    /// `wait_max`: the cap on every wait, jitter included, in µs.
+    pub(super) cap_us: u64,
+    /// `wait_jitter`: the amount of jitter in µs (with [`Jitter::Added`]: a wait adds
+    /// `U(0, jitter_span_us)`); `jitter_kind` says how it is drawn.
+    pub(super) jitter_span_us: u64,
+    /// The time budget in µs; `NO_TIMEOUT` (`u64::MAX`) means no time limit.
+    pub(super) timeout_us: u64,
     /// Tries, the first included; `UNLIMITED` means no limit.
     pub(super) attempts: u32,
     /// The growth factor in 1024ths, at least 1024 (a factor of 1): between exponential waits,
     /// and past the end of a list (1 by default: the last wait repeats).
-    pub(super) factor: u32,
+    pub(super) factor_1024ths: u32,
     pub(super) shape: Shape,
     pub(super) jitter_kind: Jitter,
 }
@@ -31,7 +35,7 @@ pub(crate) struct Rules {
 pub(super) enum Shape {
     /// `initial * factor^i`.
     Exponential { initial: u64 },
-    /// Given by the user; `after` is the last entry.
+    /// Given by the user; `first_past_table_us` grows from the last entry.
     List,
 }
 
@@ -91,7 +95,7 @@ impl View<'_> {
         if index < self.waits.len() {
             self.cap(self.waits[index])
         } else if index == self.waits.len() {
-            self.cap(self.rules.after)
+            self.cap(self.rules.first_past_table_us)
         } else {
             self.grow(previous)
         }
@@ -100,20 +104,20 @@ impl View<'_> {
     /// The growth from one jitter-free wait to the next past the table.
     #[inline]
     const fn grow(&self, base: u64) -> u64 {
-        grow(base, self.rules.factor, self.rules.max)
+        grow(base, self.rules.factor_1024ths, self.rules.cap_us)
     }
 
     #[inline]
     pub(crate) const fn cap(&self, us: u64) -> u64 {
-        if us < self.rules.max {
+        if us < self.rules.cap_us {
             us
         } else {
-            self.rules.max
+            self.rules.cap_us
         }
     }
     #[inline]
     pub(crate) const fn timeout_us(&self) -> u64 {
-        self.rules.timeout
+        self.rules.timeout_us
     }
 
     /// Tries allowed, `0` for unlimited.
