@@ -19,7 +19,7 @@ use crate::rng::scale;
 ///
 /// let spread = Backoff::new().jitter(Jitter::Equal);
 /// // Equal jitter: the second wait lies in [100 ms, 200 ms).
-/// assert_eq!(spread.max_wait(2), Duration::from_millis(200));
+/// assert_eq!(spread.longest_wait(2), Duration::from_millis(200));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -314,7 +314,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// use core::time::Duration;
     /// let b = stamina::Backoff::new().wait_jitter(Duration::ZERO);
-    /// assert_eq!(b.max_wait(1), b.wait(1));
+    /// assert_eq!(b.longest_wait(1), b.wait(1));
     /// ```
     #[inline]
     pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
@@ -328,7 +328,7 @@ impl<const N: usize> Backoff<N> {
     /// use stamina::{Backoff, Jitter};
     /// use core::time::Duration;
     /// let b = Backoff::new().jitter(Jitter::Full);
-    /// assert_eq!(b.max_wait(3), Duration::from_millis(400)); // U(0, 400 ms)
+    /// assert_eq!(b.longest_wait(3), Duration::from_millis(400)); // U(0, 400 ms)
     /// ```
     #[inline]
     pub const fn jitter(mut self, kind: Jitter) -> Self {
@@ -358,13 +358,13 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// use core::time::Duration;
     /// let b = stamina::Backoff::new();
-    /// assert_eq!(b.max_wait(1), Duration::from_millis(1100));
-    /// assert_eq!(b.max_wait(6), Duration::from_millis(4200));
-    /// assert_eq!(b.max_wait(7), Duration::from_secs(5)); // capped
+    /// assert_eq!(b.longest_wait(1), Duration::from_millis(1100));
+    /// assert_eq!(b.longest_wait(6), Duration::from_millis(4200));
+    /// assert_eq!(b.longest_wait(7), Duration::from_secs(5)); // capped
     /// ```
     #[must_use]
     #[inline]
-    pub const fn max_wait(&self, n: u32) -> Duration {
+    pub const fn longest_wait(&self, n: u32) -> Duration {
         let longest = match self.rules.jitter_kind {
             Jitter::Decorrelated => {
                 let view = self.view();
