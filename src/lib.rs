@@ -58,11 +58,7 @@ mod budget;
 mod caller;
 mod clock;
 mod decision;
-#[cfg(feature = "embedded-hal")]
-mod delay_clock;
 mod details;
-#[cfg(feature = "embassy-time")]
-mod embassy;
 mod global_rng;
 #[cfg(feature = "std")]
 mod hooks;
@@ -87,12 +83,9 @@ mod rng;
 mod std_impls;
 mod switch;
 pub mod testing;
-#[cfg(feature = "tokio")]
-mod tokio_clock;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
-mod wrapping_clock;
 
 #[doc(hidden)]
 pub mod __private;
@@ -103,15 +96,22 @@ pub use backoff::{Backoff, Jitter, DEFAULT_TABLE_LEN};
 #[cfg(target_has_atomic = "32")]
 pub use budget::Budget;
 pub use caller::RetryingCaller;
-pub use clock::{AsyncClock, Clock};
-pub use decision::Decision;
-#[cfg(feature = "embedded-hal")]
-#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
-pub use delay_clock::{DelayClock, SleptTime, TimeSource};
-pub use details::RetryDetails;
 #[cfg(feature = "embassy-time")]
 #[cfg_attr(docsrs, doc(cfg(feature = "embassy-time")))]
-pub use embassy::EmbassyClock;
+pub use clock::EmbassyClock;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use clock::StdClock;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use clock::TokioClock;
+pub use clock::WrappingClock;
+pub use clock::{AsyncClock, Clock};
+#[cfg(feature = "embedded-hal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
+pub use clock::{DelayClock, SleptTime, TimeSource};
+pub use decision::Decision;
+pub use details::RetryDetails;
 pub use global_rng::{seed_jitter, GlobalRng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
@@ -134,12 +134,8 @@ pub use retrying::{Retrying, Step};
 pub use rng::{FastRng, Rng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use std_impls::{Kinds, StdClock, StdRng};
+pub use std_impls::{Kinds, StdRng};
 pub use switch::{
     end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
     TestingGuard,
 };
-#[cfg(feature = "tokio")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub use tokio_clock::TokioClock;
-pub use wrapping_clock::WrappingClock;

@@ -1,57 +1,11 @@
-//! `std`: a clock on `Instant` and `thread::sleep`, the default jitter RNG, and `io::ErrorKind`
-//! filters.
+//! `std`: the default jitter RNG, and `io::ErrorKind` filters.
 
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io;
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-use crate::{micros, Clock, Decision, FastRng, RetryOn, Rng};
-
-/// The blocking clock on `std`: `Instant` for now, `thread::sleep` for waits. The default
-/// `clock` of [`retry!`](crate::retry!) when `std` is on.
-///
-/// Free to create: all `StdClock`s share one process-wide epoch, taken at the first reading.
-///
-/// # Examples
-///
-/// ```
-/// use stamina::{Clock, StdClock};
-///
-/// let mut clock = StdClock::new();
-/// let t0 = clock.now_us();
-/// clock.sleep_us(1_000);
-/// assert!(clock.now_us() - t0 >= 1_000);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct StdClock;
-
-impl StdClock {
-    /// The clock.
-    ///
-    /// ```
-    /// let _clock = stamina::StdClock::new();
-    /// ```
-    #[must_use]
-    pub const fn new() -> Self {
-        StdClock
-    }
-}
-
-impl Clock for StdClock {
-    fn now_us(&mut self) -> u64 {
-        static EPOCH: OnceLock<Instant> = OnceLock::new();
-        let epoch = *EPOCH.get_or_init(Instant::now);
-        micros::from_duration(epoch.elapsed())
-    }
-
-    fn sleep_us(&mut self, us: u64) {
-        std::thread::sleep(Duration::from_micros(us));
-    }
-}
+use crate::{Decision, FastRng, RetryOn, Rng};
 
 /// The default jitter RNG on `std`: a [`FastRng`] per thread, seeded from the OS's randomness
 /// (through `RandomState`), so that no two processes, nor two threads, jitter alike.

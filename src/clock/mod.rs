@@ -1,10 +1,33 @@
-//! The clocks the retry loops run on: blocking ([`Clock`]) and async ([`AsyncClock`]).
+//! The clocks the retry loops run on: the traits, blocking ([`Clock`]) and async
+//! ([`AsyncClock`]), here; each clock stamina provides in a file of its own next to this one.
 //!
 //! Time is integer microseconds: every conversion between `Duration` and a timer's ticks costs a
 //! 64-bit division, which a Cortex-M0 does in a library routine larger than the whole retry loop.
 //! embedded-hal's `delay_us` and embassy's default 1 MHz tick are microseconds already.
 
 use core::future::Future;
+
+// The modules named after a crate (`std`, `tokio`) shadow it in this file only: paths here
+// that mean the crate start with `::`.
+#[cfg(feature = "embedded-hal")]
+mod delay;
+#[cfg(feature = "embassy-time")]
+mod embassy;
+#[cfg(feature = "std")]
+mod std;
+#[cfg(feature = "tokio")]
+mod tokio;
+mod wrapping;
+
+#[cfg(feature = "std")]
+pub use self::std::StdClock;
+#[cfg(feature = "tokio")]
+pub use self::tokio::TokioClock;
+#[cfg(feature = "embedded-hal")]
+pub use delay::{DelayClock, SleptTime, TimeSource};
+#[cfg(feature = "embassy-time")]
+pub use embassy::EmbassyClock;
+pub use wrapping::WrappingClock;
 
 /// A monotonic clock that can block: what [`retry!`](crate::retry!) sleeps on.
 ///
