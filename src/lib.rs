@@ -59,7 +59,6 @@ mod caller;
 mod clock;
 mod decision;
 mod details;
-mod global_rng;
 #[cfg(feature = "std")]
 mod hooks;
 #[cfg(feature = "http")]
@@ -70,12 +69,6 @@ mod micros;
 #[cfg(feature = "std")]
 mod nesting;
 mod on;
-#[cfg(any(
-    feature = "rand_core_06",
-    feature = "rand_core_09",
-    feature = "rand_core_010"
-))]
-mod rand_adapters;
 mod report;
 mod retrying;
 mod rng;
@@ -112,29 +105,32 @@ pub use clock::{AsyncClock, Clock};
 pub use clock::{DelayClock, SleptTime, TimeSource};
 pub use decision::Decision;
 pub use details::RetryDetails;
-pub use global_rng::{seed_jitter, GlobalRng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use hooks::{
     get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
 };
 pub use on::{IntoDecision, RetryOn};
-#[cfg(feature = "rand_core_010")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_010")))]
-pub use rand_adapters::RandCore010;
-#[cfg(feature = "rand_core_06")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_06")))]
-pub use rand_adapters::RandCore06;
-#[cfg(feature = "rand_core_09")]
-#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_09")))]
-pub use rand_adapters::RandCore09;
 #[doc(hidden)]
 pub use retrying::Progress;
 pub use retrying::{Retrying, Step};
+#[cfg(feature = "rand_core_010")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_010")))]
+pub use rng::RandCore010;
+#[cfg(feature = "rand_core_06")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_06")))]
+pub use rng::RandCore06;
+#[cfg(feature = "rand_core_09")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rand_core_09")))]
+pub use rng::RandCore09;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use rng::StdRng;
+pub use rng::{seed_jitter, GlobalRng};
 pub use rng::{FastRng, Rng};
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use std_impls::{Kinds, StdRng};
+pub use std_impls::Kinds;
 pub use switch::{
     end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
     TestingGuard,
