@@ -72,8 +72,6 @@ mod on;
 mod report;
 mod retrying;
 mod rng;
-#[cfg(feature = "std")]
-mod std_impls;
 mod switch;
 pub mod testing;
 #[cfg(feature = "tower")]
@@ -110,6 +108,9 @@ pub use details::RetryDetails;
 pub use hooks::{
     get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
 };
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use on::Kinds;
 pub use on::{IntoDecision, RetryOn};
 #[doc(hidden)]
 pub use retrying::Progress;
@@ -128,9 +129,6 @@ pub use rng::RandCore09;
 pub use rng::StdRng;
 pub use rng::{seed_jitter, GlobalRng};
 pub use rng::{FastRng, Rng};
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use std_impls::Kinds;
 pub use switch::{
     end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
     TestingGuard,

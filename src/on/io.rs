@@ -1,4 +1,5 @@
-//! `std`: `io::ErrorKind` filters.
+//! `std`: the `io::ErrorKind` filters, an `io::ErrorKind`, an array or a slice of them, for
+//! `std::io::Error`.
 
 use std::io;
 
