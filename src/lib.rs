@@ -59,8 +59,6 @@ mod caller;
 mod clock;
 mod decision;
 mod details;
-#[cfg(feature = "std")]
-mod hooks;
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
@@ -105,13 +103,13 @@ pub use decision::Decision;
 pub use details::RetryDetails;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use hooks::{
-    get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
-};
-#[cfg(feature = "std")]
-#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use on::Kinds;
 pub use on::{IntoDecision, RetryOn};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use report::{
+    get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
+};
 #[doc(hidden)]
 pub use retrying::Progress;
 pub use retrying::{Retrying, Step};
