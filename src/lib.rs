@@ -94,8 +94,7 @@ pub use clock::StdClock;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub use clock::TokioClock;
-pub use clock::WrappingClock;
-pub use clock::{AsyncClock, Clock};
+pub use clock::{AsyncClock, Clock, WrappingClock};
 #[cfg(feature = "embedded-hal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
 pub use clock::{DelayClock, SleptTime, TimeSource};
@@ -125,8 +124,7 @@ pub use rng::RandCore09;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use rng::StdRng;
-pub use rng::{seed_jitter, GlobalRng};
-pub use rng::{FastRng, Rng};
+pub use rng::{seed_jitter, FastRng, GlobalRng, Rng};
 pub use switch::{
     end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
     TestingGuard,
