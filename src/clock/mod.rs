@@ -36,8 +36,8 @@ pub use wrapping::WrappingClock;
 /// - `now_us` is microseconds since any fixed point (the loop only subtracts readings) and
 ///   never goes backwards. A reading that does go backwards is treated as no time passing, so
 ///   a counter that wraps would make a loop's timeout come late or never: widen it with
-///   [`WrappingClock`](crate::WrappingClock), which also reads the counter often enough during
-///   long sleeps not to miss a wrap.
+///   [`WrappingClock`], which also reads the counter often enough during long sleeps not to
+///   miss a wrap.
 /// - `sleep_us(us)` returns after at least `us` microseconds (oversleeping by a tick is
 ///   expected), whatever `us` is, up to `i64::MAX`: split what the hardware cannot wait at
 ///   once, as [`DelayClock`](https://docs.rs/stamina/latest/stamina/struct.DelayClock.html) does.
