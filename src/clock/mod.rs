@@ -7,8 +7,8 @@
 
 use core::future::Future;
 
-// The modules named after a crate (`std`, `tokio`) shadow it in this file only: paths here
-// that mean the crate start with `::`.
+// In this file `std` and `tokio` name these modules, not the crates: a path to either crate
+// here needs a leading `::` (the files themselves see the crates as usual).
 #[cfg(feature = "embedded-hal")]
 mod delay;
 #[cfg(feature = "embassy-time")]

@@ -1,6 +1,8 @@
 //! Randomness for the jitter: the [`Rng`] trait and [`FastRng`], a small generator of our own,
 //! here; the program-wide RNG, the `std` one and the `rand_core` adapters next to this file.
 
+// In this file `std` names the module, not the crate: a path to the crate here needs a leading
+// `::` (the files themselves see the crates as usual).
 mod global;
 #[cfg(any(
     feature = "rand_core_06",
