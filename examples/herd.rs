@@ -246,7 +246,7 @@ fn check_schedule() {
     assert_eq!(SCHEDULE.max_total_wait(), default.max_total_wait());
     for n in 1..=ATTEMPTS + 2 {
         assert_eq!(SCHEDULE.wait(n), default.wait(n));
-        assert_eq!(SCHEDULE.max_wait(n), default.max_wait(n));
+        assert_eq!(SCHEDULE.longest_wait(n), default.longest_wait(n));
     }
 }
 

@@ -59,15 +59,8 @@ mod call_site;
 mod caller;
 mod clock;
 mod decision;
-#[cfg(feature = "embedded-hal")]
-mod delay_clock;
 mod details;
-#[cfg(feature = "embassy-time")]
-mod embassy;
 mod encoded_wait;
-mod global_rng;
-#[cfg(feature = "std")]
-mod hooks;
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
@@ -76,25 +69,14 @@ mod macros;
 mod micros;
 mod nesting;
 mod on;
-#[cfg(any(
-    feature = "rand_core_06",
-    feature = "rand_core_09",
-    feature = "rand_core_010"
-))]
-mod rand_adapters;
 mod report;
 mod retrying;
 mod rng;
-#[cfg(feature = "std")]
-mod std_impls;
 mod switch;
 pub mod testing;
-#[cfg(feature = "tokio")]
-mod tokio_clock;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
-mod wrapping_clock;
 
 #[doc(hidden)]
 pub mod __private;
@@ -105,41 +87,45 @@ pub use backoff::{Backoff, Jitter, DEFAULT_TABLE_LEN};
 #[cfg(target_has_atomic = "32")]
 pub use budget::Budget;
 pub use caller::RetryingCaller;
-pub use clock::{AsyncClock, Clock};
-pub use decision::Decision;
-#[cfg(feature = "embedded-hal")]
-#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
-pub use delay_clock::{DelayClock, SleptTime, TimeSource};
-pub use details::RetryDetails;
 #[cfg(feature = "embassy-time")]
 #[cfg_attr(docsrs, doc(cfg(feature = "embassy-time")))]
-pub use embassy::EmbassyClock;
-pub use global_rng::{seed_jitter, GlobalRng};
+pub use clock::EmbassyClock;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use hooks::{
+pub use clock::StdClock;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use clock::TokioClock;
+pub use clock::{AsyncClock, Clock, WrappingClock};
+#[cfg(feature = "embedded-hal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "embedded-hal")))]
+pub use clock::{DelayClock, SleptTime, TimeSource};
+pub use decision::Decision;
+pub use details::RetryDetails;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use on::Kinds;
+pub use on::{IntoDecision, RetryOn};
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use report::{
     get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
 };
-pub use on::{IntoDecision, RetryOn};
+pub use retrying::{Retrying, Step};
 #[cfg(feature = "rand_core_010")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_010")))]
-pub use rand_adapters::RandCore010;
+pub use rng::RandCore010;
 #[cfg(feature = "rand_core_06")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_06")))]
-pub use rand_adapters::RandCore06;
+pub use rng::RandCore06;
 #[cfg(feature = "rand_core_09")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rand_core_09")))]
-pub use rand_adapters::RandCore09;
-pub use retrying::{Retrying, Step};
-pub use rng::{FastRng, Rng};
+pub use rng::RandCore09;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
-pub use std_impls::{Kinds, StdClock, StdRng};
+pub use rng::StdRng;
+pub use rng::{seed_jitter, FastRng, GlobalRng, Rng};
 pub use switch::{
     end_testing_session, is_active, is_testing, set_active, set_testing, set_testing_session,
     TestingGuard,
 };
-#[cfg(feature = "tokio")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
-pub use tokio_clock::TokioClock;
-pub use wrapping_clock::WrappingClock;

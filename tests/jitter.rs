@@ -1,4 +1,4 @@
-//! The jitter kinds: each wait falls in its kind's range, never above `max_wait(n)`, and the
+//! The jitter kinds: each wait falls in its kind's range, never above `longest_wait(n)`, and the
 //! waits of a loop never add up to more than `max_total_wait()`.
 
 use core::time::Duration;
@@ -100,7 +100,7 @@ fn no_wait_exceeds_max_wait_and_no_loop_exceeds_max_total_wait() {
             for seed in 0..SEEDS / 2 {
                 let waits = waits(schedule, seed);
                 for (n, w) in (1u32..).zip(&waits) {
-                    let bound = us(schedule.max_wait(n));
+                    let bound = us(schedule.longest_wait(n));
                     assert!(*w <= bound, "{kind:?}: wait {n} = {w} above {bound}");
                 }
                 let total = waits.iter().fold(0u64, |t, w| t.saturating_add(*w));
@@ -155,7 +155,7 @@ fn extreme_schedules_do_not_overflow() {
             0,
             "{kind:?}: a wait past the 45 s timeout gives up: {w:?}"
         );
-        let _ = (b.max_wait(u32::MAX), b.max_total_wait());
+        let _ = (b.longest_wait(u32::MAX), b.max_total_wait());
         let b = b.no_timeout();
         assert_eq!(waits(b, 1).len(), 4, "{kind:?}");
     }

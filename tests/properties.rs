@@ -32,7 +32,7 @@ use stamina::{Backoff, Decision, Jitter, Retrying, Rng, Step};
 const MAX_STEPS: usize = 200;
 /// The longest wait the state machine hands out: `i64::MAX` µs.
 const MAX_WAIT: u64 = u64::MAX >> 1;
-/// `n` for `wait(n)` and `max_wait(n)` at the edges.
+/// `n` for `wait(n)` and `longest_wait(n)` at the edges.
 const PROBES: [u32; 6] = [0, 1, 2, 10, 1000, u32::MAX];
 
 // ---- the builder, as data ----
@@ -555,7 +555,7 @@ proptest! {
         prop_assert_eq!(b.attempts_limit(), config.attempts_limit());
         prop_assert_eq!(b.timeout_limit().map(us), config.timeout_us());
         for n in PROBES {
-            let _ = (b.wait(n), b.max_wait(n));
+            let _ = (b.wait(n), b.longest_wait(n));
         }
         let _ = b.max_total_wait();
         let (records, run) = drive(b, &inputs);
@@ -565,16 +565,16 @@ proptest! {
 
     /// 2. Every wait lies within its bounds: a `RetryAfter(d)` decision waits at most `d`; a
     /// `Retry` decision after failure `n` waits between the jitter kind's shortest wait and
-    /// `max_wait(n)`, which is itself at most `wait_max`. No wait exceeds `i64::MAX` µs.
+    /// `longest_wait(n)`, which is itself at most `wait_max`. No wait exceeds `i64::MAX` µs.
     #[test]
     fn every_wait_lies_within_its_bounds(config in config(), inputs in inputs()) {
         let b = config.backoff();
         let (kind, max) = (config.kind(), config.max_us());
         for n in PROBES {
             prop_assert!(us(b.wait(n)) <= max, "wait({}) > wait_max", n);
-            prop_assert!(us(b.max_wait(n)) <= max, "max_wait({}) > wait_max", n);
+            prop_assert!(us(b.longest_wait(n)) <= max, "longest_wait({}) > wait_max", n);
             if kind != Jitter::Decorrelated {
-                prop_assert!(b.max_wait(n) >= b.wait(n), "max_wait({}) < wait({})", n, n);
+                prop_assert!(b.longest_wait(n) >= b.wait(n), "longest_wait({}) < wait({})", n, n);
             }
         }
         let (records, _) = drive(b, &inputs);
@@ -585,7 +585,7 @@ proptest! {
                 prop_assert!(wait <= us(d), "{:?}", r);
             } else {
                 prop_assert_eq!(r.decision, Decision::Retry, "retried: {:?}", r);
-                let (low, high) = (shortest_us(&b, kind, r.failure), us(b.max_wait(r.failure)));
+                let (low, high) = (shortest_us(&b, kind, r.failure), us(b.longest_wait(r.failure)));
                 prop_assert!(low <= wait && wait <= high, "{:?}: outside [{}, {}]", r, low, high);
             }
         }
@@ -609,7 +609,7 @@ proptest! {
     }
 
     /// 3. The jitter-free wait never decreases on an exponential schedule (nor past the end of
-    /// a list), whatever the factor and the cap, up to `wait(u32::MAX)`; `max_wait` neither.
+    /// a list), whatever the factor and the cap, up to `wait(u32::MAX)`; `longest_wait` neither.
     /// The state machine follows it: `attempt().next_wait()` is `wait(n)` (bar decorrelated
     /// jitter, which grows from the last wait drawn), and with added jitter of zero every
     /// `Retry` step waits exactly `wait(n)`, so those waits never decrease, overrides or not.
@@ -623,7 +623,7 @@ proptest! {
         let from = if config.is_list() { 4 } else { 0 };
         for n in from..=300 {
             prop_assert!(b.wait(n) <= b.wait(n + 1), "wait({}) > wait({})", n, n + 1);
-            prop_assert!(b.max_wait(n) <= b.max_wait(n + 1), "max_wait({}) > max_wait({})", n, n + 1);
+            prop_assert!(b.longest_wait(n) <= b.longest_wait(n + 1), "longest_wait({}) > longest_wait({})", n, n + 1);
         }
         if probe >= from {
             let (here, next) = (b.wait(probe), b.wait(probe.saturating_add(1)));
@@ -815,7 +815,7 @@ proptest! {
     /// 7. With only `Retry` decisions, the waits add up to at most `max_total_wait()`: always
     /// within the sum of the longest waits (both saturate at `u64::MAX` µs), and within the
     /// timeout too when the clock shows the waits (it cannot once it saturates at `u64::MAX`).
-    /// `max_total_wait()` is that sum of `max_wait(n)` for `n < attempts`, capped by the
+    /// `max_total_wait()` is that sum of `longest_wait(n)` for `n < attempts`, capped by the
     /// timeout.
     #[test]
     fn total_wait_never_exceeds_max_total_wait(config in config(), inputs in inputs()) {
@@ -827,9 +827,9 @@ proptest! {
         match config.attempts_limit() {
             None => prop_assert_eq!(total, timeout, "unlimited"),
             Some(a) if a <= 1_000 => {
-                let sum: u128 = (1..a).map(|n| u128::from(us(b.max_wait(n)))).sum();
+                let sum: u128 = (1..a).map(|n| u128::from(us(b.longest_wait(n)))).sum();
                 let sum = u64::try_from(sum).unwrap_or(u64::MAX);
-                prop_assert_eq!(untimed, sum, "sum of max_wait(n) for n < {}", a);
+                prop_assert_eq!(untimed, sum, "sum of longest_wait(n) for n < {}", a);
                 prop_assert_eq!(total, sum.min(timeout));
             }
             Some(_) => {}
@@ -861,8 +861,8 @@ proptest! {
         for n in PROBES.into_iter().chain(1..80) {
             let waits = [b0.wait(n), b4.wait(n), b10.wait(n), b64.wait(n)];
             prop_assert!(waits.iter().all(|w| *w == waits[0]), "wait({}): {:?}", n, waits);
-            let longest = [b0.max_wait(n), b4.max_wait(n), b10.max_wait(n), b64.max_wait(n)];
-            prop_assert!(longest.iter().all(|w| *w == longest[0]), "max_wait({}): {:?}", n, longest);
+            let longest = [b0.longest_wait(n), b4.longest_wait(n), b10.longest_wait(n), b64.longest_wait(n)];
+            prop_assert!(longest.iter().all(|w| *w == longest[0]), "longest_wait({}): {:?}", n, longest);
         }
         let totals = [b0.max_total_wait(), b4.max_total_wait(), b10.max_total_wait(), b64.max_total_wait()];
         prop_assert!(totals.iter().all(|t| *t == totals[0]), "max_total_wait: {:?}", totals);
@@ -903,7 +903,7 @@ proptest! {
     /// bits: the list or `min(wait_initial, wait_max)`, then each the previous one times the
     /// factor (in 1024ths, rounded down), rounded down to the microsecond, capped at
     /// `wait_max` and saturating at `u64::MAX` µs; up to `wait(u32::MAX)`, where the waits
-    /// have settled. And `max_wait(n)` follows from them: plus `wait_jitter` (added jitter,
+    /// have settled. And `longest_wait(n)` follows from them: plus `wait_jitter` (added jitter,
     /// capped), themselves (full, equal), or `min(wait_max, wait(1) * 3^n)` (decorrelated).
     #[test]
     fn waits_follow_the_documented_arithmetic(
@@ -937,7 +937,7 @@ proptest! {
                 Jitter::Full | Jitter::Equal => *base,
                 Jitter::Decorrelated => decorrelated,
             };
-            prop_assert_eq!(us(b.max_wait(n)), expected, "max_wait({})", n);
+            prop_assert_eq!(us(b.longest_wait(n)), expected, "longest_wait({})", n);
         }
     }
 }

@@ -196,7 +196,7 @@ fn jitter_comes_from_the_rng_key() {
     for (n, wait) in (1..).zip(run(5).iter()) {
         let b = Backoff::new();
         assert!(
-            *wait >= b.wait(n) && *wait <= b.max_wait(n),
+            *wait >= b.wait(n) && *wait <= b.longest_wait(n),
             "wait {n}: {wait:?}"
         );
     }

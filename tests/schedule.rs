@@ -215,7 +215,7 @@ fn extreme_configuration_saturates() {
 
     let tiny = Backoff::<0>::exponential().wait_max(Duration::ZERO);
     assert_eq!(tiny.wait(1), Duration::ZERO);
-    assert_eq!(tiny.max_wait(1), Duration::ZERO);
+    assert_eq!(tiny.longest_wait(1), Duration::ZERO);
     let huge_factor = Backoff::new().wait_exp_base(u32::MAX).no_timeout();
     assert_eq!(huge_factor.wait(2), Duration::from_secs(5));
 }

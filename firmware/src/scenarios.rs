@@ -122,7 +122,7 @@ fn sensor_read_retried_on_systick() -> Outcome {
     ensure!(sensor.reads == 3, "{} reads, expected 3", sensor.reads);
     ensure!(clock.count() == 2, "{} waits, expected 2", clock.count());
     for (n, &wait) in (1..).zip(clock.waits()) {
-        let (wait, low, high) = (us(wait), SCHEDULE.wait(n), SCHEDULE.max_wait(n));
+        let (wait, low, high) = (us(wait), SCHEDULE.wait(n), SCHEDULE.longest_wait(n));
         ensure!(
             low <= wait && wait <= high,
             "wait {} was {:?}, not in {:?}..={:?}",

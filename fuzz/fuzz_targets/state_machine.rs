@@ -3,7 +3,7 @@
 //! A schedule is built from a start (stamina's exponential defaults, or a list of four waits)
 //! and up to 16 builder calls in any order; then `Retrying::failed` is fed up to 256 failures,
 //! each with a clock increment, a decision and the word the RNG hands out. Every answer is
-//! checked against the schedule's own getters (`max_wait`, `wait`, `max_total_wait`,
+//! checked against the schedule's own getters (`longest_wait`, `wait`, `max_total_wait`,
 //! `attempts_limit`, `timeout_limit`), and exponential schedules are run with tables of 0, 4
 //! and 10 waits, which must answer alike. Fuzz builds keep debug assertions on, so an overflow
 //! anywhere is a crash too.
@@ -249,9 +249,9 @@ fn drive<const N: usize>(b: Backoff<N>, known: Known, failures: &[Failure]) -> V
                     Verdict::Retry => {
                         // Only a wait that would end past the deadline gives up here.
                         assert!(
-                            Duration::from_micros(remaining) < b.max_wait(n),
-                            "gave up at try {n} with {remaining} us left, max_wait {:?}",
-                            b.max_wait(n)
+                            Duration::from_micros(remaining) < b.longest_wait(n),
+                            "gave up at try {n} with {remaining} us left, longest_wait {:?}",
+                            b.longest_wait(n)
                         );
                         if f.random == 0 || (known.kind == Kind::Added && known.no_jitter) {
                             let exact = exact_wait(&b, known, n);
@@ -284,10 +284,10 @@ fn drive<const N: usize>(b: Backoff<N>, known: Known, failures: &[Failure]) -> V
                 assert!(wait <= MAX_WAIT);
                 match f.verdict {
                     Verdict::Retry => {
-                        let max = b.max_wait(n);
+                        let max = b.longest_wait(n);
                         assert!(
                             Duration::from_micros(wait) <= max,
-                            "wait {wait} us after try {n} above max_wait {max:?}"
+                            "wait {wait} us after try {n} above longest_wait {max:?}"
                         );
                         let base = us(b.wait(n));
                         let floor = match known.kind {
@@ -362,8 +362,8 @@ fuzz_target!(|input: Input| {
             for n in 0..=12 {
                 assert_eq!(b0.wait(n), b4.wait(n), "wait({n}), N = 0 and 4");
                 assert_eq!(b0.wait(n), b10.wait(n), "wait({n}), N = 0 and 10");
-                assert_eq!(b0.max_wait(n), b4.max_wait(n), "max_wait({n})");
-                assert_eq!(b0.max_wait(n), b10.max_wait(n), "max_wait({n})");
+                assert_eq!(b0.longest_wait(n), b4.longest_wait(n), "longest_wait({n})");
+                assert_eq!(b0.longest_wait(n), b10.longest_wait(n), "longest_wait({n})");
             }
             assert_eq!(b0.max_total_wait(), b4.max_total_wait());
             assert_eq!(b0.max_total_wait(), b10.max_total_wait());

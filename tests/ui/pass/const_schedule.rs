@@ -21,7 +21,7 @@ const _: () = assert!(matches!(SCHEDULE.attempts_limit(), Some(4)));
 const _: () = assert!(SCHEDULE.timeout_limit().is_none());
 const _: () = assert!(SCHEDULE.wait(1).as_millis() == 10);
 const _: () = assert!(SCHEDULE.wait(3).as_millis() == 40);
-const _: () = assert!(SCHEDULE.max_wait(3).as_millis() == 40); // no jitter
+const _: () = assert!(SCHEDULE.longest_wait(3).as_millis() == 40); // no jitter
 const _: () = assert!(SCHEDULE.max_total_wait().as_millis() == 10 + 20 + 40);
 
 /// A list of waits; past its end, the last one repeats.

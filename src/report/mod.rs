@@ -6,27 +6,23 @@
 //! hook list, so that `set_on_retry_hooks([])` turns them off, as in stamina. Without `std`
 //! (no registry there) the `log` and `tracing` features report directly. The `defmt` line,
 //! meant for firmware, is always direct.
+//!
+//! The global hooks are in `hooks.rs` next to this file, and what they hand back to hold
+//! across a wait, [`Guards`], in `guards.rs`.
 
 use core::fmt::Debug;
 
 use crate::RetryDetails;
 
+mod guards;
 #[cfg(feature = "std")]
-pub use crate::hooks::Guards;
+mod hooks;
 
-/// What the hooks of one retry handed back (nothing without `std`).
-#[cfg(not(feature = "std"))]
-#[derive(Debug, Default)]
-pub struct Guards;
-
-#[cfg(not(feature = "std"))]
-impl Guards {
-    /// No guard.
-    pub const NONE: Self = Guards;
-
-    #[inline(always)]
-    pub(crate) fn end(self) {}
-}
+pub use guards::Guards;
+#[cfg(feature = "std")]
+pub use hooks::{
+    get_on_retry_hooks, reset_on_retry_hooks, set_on_retry_hooks, HookDetails, OnRetryHook,
+};
 
 /// Whether anything can listen to the reports in this build: a constant, `false` on firmware
 /// without a reporting feature, where a loop then keeps no total of its waits.
@@ -47,7 +43,7 @@ pub(crate) fn listened() -> bool {
 #[cfg(feature = "std")]
 #[inline(always)]
 fn others_listen() -> bool {
-    crate::hooks::any()
+    hooks::any()
 }
 
 #[cfg(not(feature = "std"))]
@@ -77,7 +73,7 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
     );
     // The `log`, `tracing` and `metrics` reports are among the hooks (by default).
     #[cfg(feature = "std")]
-    return crate::hooks::run(details);
+    return hooks::run(details);
     #[cfg(not(feature = "std"))]
     {
         #[cfg(feature = "log")]
@@ -85,7 +81,7 @@ pub(crate) fn retry_scheduled(details: &RetryDetails<'_, dyn Debug + '_>, wait_u
         #[cfg(feature = "tracing")]
         tracing_event(details);
         let _ = details;
-        Guards
+        Guards::NONE
     }
 }
 

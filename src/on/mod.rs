@@ -1,7 +1,14 @@
 //! The `on` filter: which errors are worth retrying. There is no default: retrying on every
-//! error is an attractive nuisance, so the caller names the errors.
+//! error is an attractive nuisance, so the caller names the errors. The filters over
+//! `io::ErrorKind` (`std`) are in `io.rs` next to this file.
 
 use crate::Decision;
+
+#[cfg(feature = "std")]
+mod io;
+
+#[cfg(feature = "std")]
+pub use io::Kinds;
 
 /// Decides, for one error, whether to retry: what the `on = ...` key of the macros takes.
 ///

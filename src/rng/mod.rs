@@ -1,4 +1,27 @@
-//! Randomness for the jitter: the [`Rng`] trait and [`FastRng`], a small generator of our own.
+//! Randomness for the jitter: the [`Rng`] trait and [`FastRng`], a small generator of our own,
+//! here; the program-wide RNG, the `std` one and the `rand_core` adapters next to this file.
+
+// In this file `std` names the module, not the crate: a path to the crate here needs a leading
+// `::` (the files themselves see the crates as usual).
+mod global;
+#[cfg(any(
+    feature = "rand_core_06",
+    feature = "rand_core_09",
+    feature = "rand_core_010"
+))]
+mod rand_core;
+#[cfg(feature = "std")]
+mod std;
+
+#[cfg(feature = "std")]
+pub use self::std::StdRng;
+pub use global::{seed_jitter, GlobalRng};
+#[cfg(feature = "rand_core_010")]
+pub use rand_core::RandCore010;
+#[cfg(feature = "rand_core_06")]
+pub use rand_core::RandCore06;
+#[cfg(feature = "rand_core_09")]
+pub use rand_core::RandCore09;
 
 /// A source of random `u32`s for the jitter.
 ///

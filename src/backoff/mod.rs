@@ -1,9 +1,19 @@
-//! The schedule: how many tries, how long to wait between them, and for how long in all.
+//! The schedule: how many tries, how long to wait between them, and for how long in all. This
+//! file holds the [`Backoff`] builder, its queries and stamina's defaults; the jitter, the
+//! growth and the non-generic view of a schedule live in the files next to it.
 
 use core::time::Duration;
 
 use crate::micros;
-use crate::rng::scale;
+
+mod growth;
+mod jitter;
+mod view;
+
+use growth::{exponential_first_past_table, exponential_table, factor_of, grow, ONE};
+pub use jitter::Jitter;
+use view::Shape;
+pub(crate) use view::{Rules, View};
 
 /// Table length of the default [`Backoff`]: enough to hold stamina's defaults up to `wait_max`,
 /// so that its retries only look waits up.
@@ -79,217 +89,6 @@ pub struct Backoff<const N: usize = DEFAULT_TABLE_LEN> {
     rules: Rules,
 }
 
-/// The part of a [`Backoff`] that does not depend on the table's length, so that the decision
-/// code shared by every call site is not generic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub(crate) struct Rules {
-    /// Jitter-free wait in µs after failed try `N + 1`, the first past the table.
-    after: u64,
-    max: u64,
-    jitter: u64,
-    /// `u64::MAX` means no time limit.
-    timeout: u64,
-    /// Tries, the first included; `UNLIMITED` means no limit.
-    attempts: u32,
-    /// The growth factor in 1024ths, at least 1024 (a factor of 1): between exponential waits,
-    /// and past the end of a list (1 by default: the last wait repeats).
-    factor: u32,
-    shape: Shape,
-    jitter_kind: Jitter,
-}
-
-/// How the random part of each wait is drawn. Retrying clients that all failed at once (a
-/// server restart, a power cut) must not come back at once: each kind spreads them differently.
-/// `base` below is the jitter-free wait ([`Backoff::wait`]), capped at `wait_max`.
-///
-/// `examples/herd.rs` simulates a herd of clients under each kind; BENCHMARKS.md has its
-/// figures. In short: [`Jitter::Added`] (stamina's) makes the fewest requests; [`Jitter::Equal`]
-/// brings a recovering server back to normal load sooner, at about 15 % more requests.
-///
-/// ```
-/// use stamina::{Backoff, Jitter};
-/// use core::time::Duration;
-///
-/// let spread = Backoff::new().jitter(Jitter::Equal);
-/// // Equal jitter: the second wait lies in [100 ms, 200 ms).
-/// assert_eq!(spread.max_wait(2), Duration::from_millis(200));
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Jitter {
-    /// stamina's, the default: `min(wait_max, base + U(0, wait_jitter))`. Once `base` reaches
-    /// `wait_max`, the cap absorbs the jitter: clients keep the spread they have but gain none.
-    #[default]
-    Added,
-    /// "Full jitter": `U(0, base)`. The widest spread, but a client may retry almost at once,
-    /// and uses its tries up sooner. `wait_jitter` is not used.
-    Full,
-    /// "Equal jitter": `base / 2 + U(0, base / 2)`. `wait_jitter` is not used.
-    Equal,
-    /// "Decorrelated jitter": `min(wait_max, U(first, 3 * previous))`, where `first` is the
-    /// first jitter-free wait and `previous` the last wait drawn (`first` at the start). Waits
-    /// wander instead of doubling; `wait_exp_base` and `wait_jitter` are not used.
-    Decorrelated,
-}
-
-/// A schedule seen through a slice: what the non-generic decision code reads.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct View<'a> {
-    pub(crate) waits: &'a [u64],
-    pub(crate) rules: &'a Rules,
-}
-
-impl View<'_> {
-    /// Jitter-free wait in µs after the first failed try.
-    #[inline]
-    pub(crate) const fn first_base_us(&self) -> u64 {
-        self.base_at(0, 0)
-    }
-
-    /// Jitter-free wait in µs after failed try `n + 1` (`n >= 1`), given `previous`, the one
-    /// after try `n`: constant time, what the state machine uses.
-    #[inline]
-    pub(crate) const fn following_base_us(&self, n: u32, previous: u64) -> u64 {
-        match self.rules.shape {
-            // The table caches `wait(n)`; a step needs only the previous wait, and skipping the
-            // table keeps the shared step code small.
-            Shape::Exponential { .. } => self.grow(previous),
-            Shape::List => self.base_at(n as usize, previous),
-        }
-    }
-
-    /// Jitter-free wait in µs after failed try `n` (`0` read as `1`), capped. Past the table it
-    /// walks the growth until `n` or until the wait settles: at most a few tens of thousands of
-    /// steps, since growth factors have a resolution of 1/1024.
-    #[inline]
-    pub(crate) const fn base_us(&self, n: u32) -> u64 {
-        let index = n.saturating_sub(1) as usize;
-        let len = self.waits.len();
-        if index <= len {
-            return self.base_at(index, 0);
-        }
-        let mut base = self.base_at(len, 0);
-        let mut steps = index - len;
-        while steps > 0 {
-            let next = self.grow(base);
-            if next == base {
-                break;
-            }
-            base = next;
-            steps -= 1;
-        }
-        base
-    }
-
-    /// The jitter-free wait at `index` (try `index + 1`): from the table, the first one past it,
-    /// or grown from `previous` (ignored up to the first one past the table).
-    #[inline]
-    const fn base_at(&self, index: usize, previous: u64) -> u64 {
-        if index < self.waits.len() {
-            self.cap(self.waits[index])
-        } else if index == self.waits.len() {
-            self.cap(self.rules.after)
-        } else {
-            self.grow(previous)
-        }
-    }
-
-    /// The growth from one jitter-free wait to the next past the table.
-    #[inline]
-    const fn grow(&self, base: u64) -> u64 {
-        grow(base, self.rules.factor, self.rules.max)
-    }
-
-    #[inline]
-    pub(crate) const fn cap(&self, us: u64) -> u64 {
-        if us < self.rules.max {
-            us
-        } else {
-            self.rules.max
-        }
-    }
-
-    /// The longest wait whose jitter-free part is `base` (not for [`Jitter::Decorrelated`]).
-    #[inline]
-    pub(crate) const fn longest_us(&self, base: u64) -> u64 {
-        match self.rules.jitter_kind {
-            Jitter::Added => self.cap(base.saturating_add(self.rules.jitter)),
-            _ => self.cap(base),
-        }
-    }
-
-    /// The longest decorrelated wait after one that was at most `previous`.
-    #[inline]
-    pub(crate) const fn decorrelated_bound(&self, previous: u64) -> u64 {
-        grow(previous, 3 * ONE, self.rules.max)
-    }
-
-    /// The wait after one whose jitter-free part is `base`, drawn from `random` according to
-    /// the jitter kind; for [`Jitter::Decorrelated`], `base` is the previous wait.
-    #[inline]
-    pub(crate) const fn jittered_us(&self, base: u64, random: u32) -> u64 {
-        match self.rules.jitter_kind {
-            Jitter::Added => match self.rules.jitter {
-                0 => base,
-                // `base <= max`, and the jitter is cut to what fits above `max` (what the cap
-                // would take anyway): the sum cannot overflow, so it needs no carry check.
-                bound => {
-                    let room = u64::MAX - self.rules.max;
-                    let bound = if bound < room { bound } else { room };
-                    self.cap(base + scale(bound, random))
-                }
-            },
-            Jitter::Full => scale(base, random),
-            Jitter::Equal => {
-                let half = base / 2;
-                base - half + scale(half, random)
-            }
-            Jitter::Decorrelated => {
-                let low = self.first_base_us();
-                let high = base.saturating_mul(3);
-                if high > low {
-                    self.cap(low + scale(high - low, random))
-                } else {
-                    self.cap(low)
-                }
-            }
-        }
-    }
-
-    /// Whether a wait draws from the RNG.
-    #[inline]
-    pub(crate) const fn draws(&self) -> bool {
-        !matches!(self.rules.jitter_kind, Jitter::Added) || self.rules.jitter != 0
-    }
-
-    #[inline]
-    pub(crate) const fn jitter_kind(&self) -> Jitter {
-        self.rules.jitter_kind
-    }
-
-    #[inline]
-    pub(crate) const fn timeout_us(&self) -> u64 {
-        self.rules.timeout
-    }
-
-    /// Tries allowed, `0` for unlimited.
-    #[inline]
-    pub(crate) const fn attempts(&self) -> u32 {
-        self.rules.attempts
-    }
-}
-
-/// How the table was made, so that a later builder call can remake it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-enum Shape {
-    /// `initial * factor^i`.
-    Exponential { initial: u64 },
-    /// Given by the user; `after` is the last entry.
-    List,
-}
-
 const UNLIMITED: u32 = 0;
 pub(crate) const NO_TIMEOUT: u64 = u64::MAX;
 
@@ -338,12 +137,12 @@ impl<const N: usize> Backoff<N> {
         let defaults = Self {
             waits: [0; N],
             rules: Rules {
-                after: 0,
-                max: DEFAULT_MAX,
-                jitter: DEFAULT_JITTER,
-                timeout: DEFAULT_TIMEOUT,
+                first_past_table_us: 0,
+                cap_us: DEFAULT_MAX,
+                jitter_span_us: DEFAULT_JITTER,
+                timeout_us: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                factor: 2 * ONE,
+                factor_1024ths: 2 * ONE,
                 shape: Shape::List,
                 jitter_kind: Jitter::Added,
             },
@@ -382,12 +181,12 @@ impl<const N: usize> Backoff<N> {
         Self {
             waits: table,
             rules: Rules {
-                after: if N == 0 { 0 } else { table[N - 1] },
-                max: u64::MAX,
-                jitter: DEFAULT_JITTER,
-                timeout: DEFAULT_TIMEOUT,
+                first_past_table_us: if N == 0 { 0 } else { table[N - 1] },
+                cap_us: u64::MAX,
+                jitter_span_us: DEFAULT_JITTER,
+                timeout_us: DEFAULT_TIMEOUT,
                 attempts: DEFAULT_ATTEMPTS,
-                factor: ONE,
+                factor_1024ths: ONE,
                 shape: Shape::List,
                 jitter_kind: Jitter::Added,
             },
@@ -433,7 +232,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn timeout(mut self, timeout: Duration) -> Self {
-        self.rules.timeout = micros::from_duration(timeout);
+        self.rules.timeout_us = micros::from_duration(timeout);
         self
     }
 
@@ -444,7 +243,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn no_timeout(mut self) -> Self {
-        self.rules.timeout = NO_TIMEOUT;
+        self.rules.timeout_us = NO_TIMEOUT;
         self
     }
 
@@ -492,7 +291,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn wait_exp_base_ratio(mut self, num: u32, den: u32) -> Self {
-        self.rules.factor = factor_of(num, den);
+        self.rules.factor_1024ths = factor_of(num, den);
         self.refresh()
     }
 
@@ -505,7 +304,7 @@ impl<const N: usize> Backoff<N> {
     /// ```
     #[inline]
     pub const fn wait_max(mut self, max: Duration) -> Self {
-        self.rules.max = micros::from_duration(max);
+        self.rules.cap_us = micros::from_duration(max);
         self.refresh()
     }
 
@@ -515,11 +314,11 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// use core::time::Duration;
     /// let b = stamina::Backoff::new().wait_jitter(Duration::ZERO);
-    /// assert_eq!(b.max_wait(1), b.wait(1));
+    /// assert_eq!(b.longest_wait(1), b.wait(1));
     /// ```
     #[inline]
     pub const fn wait_jitter(mut self, jitter: Duration) -> Self {
-        self.rules.jitter = micros::from_duration(jitter);
+        self.rules.jitter_span_us = micros::from_duration(jitter);
         self
     }
 
@@ -529,7 +328,7 @@ impl<const N: usize> Backoff<N> {
     /// use stamina::{Backoff, Jitter};
     /// use core::time::Duration;
     /// let b = Backoff::new().jitter(Jitter::Full);
-    /// assert_eq!(b.max_wait(3), Duration::from_millis(400)); // U(0, 400 ms)
+    /// assert_eq!(b.longest_wait(3), Duration::from_millis(400)); // U(0, 400 ms)
     /// ```
     #[inline]
     pub const fn jitter(mut self, kind: Jitter) -> Self {
@@ -559,13 +358,13 @@ impl<const N: usize> Backoff<N> {
     /// ```
     /// use core::time::Duration;
     /// let b = stamina::Backoff::new();
-    /// assert_eq!(b.max_wait(1), Duration::from_millis(1100));
-    /// assert_eq!(b.max_wait(6), Duration::from_millis(4200));
-    /// assert_eq!(b.max_wait(7), Duration::from_secs(5)); // capped
+    /// assert_eq!(b.longest_wait(1), Duration::from_millis(1100));
+    /// assert_eq!(b.longest_wait(6), Duration::from_millis(4200));
+    /// assert_eq!(b.longest_wait(7), Duration::from_secs(5)); // capped
     /// ```
     #[must_use]
     #[inline]
-    pub const fn max_wait(&self, n: u32) -> Duration {
+    pub const fn longest_wait(&self, n: u32) -> Duration {
         let longest = match self.rules.jitter_kind {
             Jitter::Decorrelated => {
                 let view = self.view();
@@ -633,10 +432,10 @@ impl<const N: usize> Backoff<N> {
             }
             total
         };
-        micros::to_duration(if total < self.rules.timeout {
+        micros::to_duration(if total < self.rules.timeout_us {
             total
         } else {
-            self.rules.timeout
+            self.rules.timeout_us
         })
     }
 
@@ -664,10 +463,10 @@ impl<const N: usize> Backoff<N> {
     #[must_use]
     #[inline]
     pub const fn timeout_limit(&self) -> Option<Duration> {
-        if self.rules.timeout == NO_TIMEOUT {
+        if self.rules.timeout_us == NO_TIMEOUT {
             None
         } else {
-            Some(micros::to_duration(self.rules.timeout))
+            Some(micros::to_duration(self.rules.timeout_us))
         }
     }
 
@@ -697,7 +496,8 @@ impl<const N: usize> Backoff<N> {
             Shape::List => {
                 let mut list = self;
                 let last = if N == 0 { 0 } else { list.waits[N - 1] };
-                list.rules.after = grow(last, list.rules.factor, list.rules.max);
+                list.rules.first_past_table_us =
+                    grow(last, list.rules.factor_1024ths, list.rules.cap_us);
                 list
             }
         }
@@ -706,141 +506,11 @@ impl<const N: usize> Backoff<N> {
     /// Makes the schedule exponential from `initial`, with the current factor and cap.
     #[inline]
     const fn rebuild(mut self, initial: u64) -> Self {
-        let (factor, max) = (self.rules.factor, self.rules.max);
+        let (factor, max) = (self.rules.factor_1024ths, self.rules.cap_us);
         self.waits = exponential_table(initial, factor, max);
-        self.rules.after = exponential_after(&self.waits, initial, factor, max);
+        self.rules.first_past_table_us =
+            exponential_first_past_table(&self.waits, initial, factor, max);
         self.rules.shape = Shape::Exponential { initial };
         self
-    }
-}
-
-/// `[initial, initial*r, initial*r^2, ...]` capped at `max`, with `r = factor >= 1`.
-#[inline]
-const fn exponential_table<const N: usize>(initial: u64, factor: u32, max: u64) -> [u64; N] {
-    let mut table = [0u64; N];
-    let mut wait = if initial < max { initial } else { max };
-    let mut i = 0;
-    while i < N {
-        table[i] = wait;
-        wait = grow(wait, factor, max);
-        i += 1;
-    }
-    table
-}
-
-/// The jitter-free wait after failed try `N + 1` of an exponential schedule whose table is
-/// `table`: the one that follows the table (or, with no table, the first).
-#[inline]
-const fn exponential_after<const N: usize>(
-    table: &[u64; N],
-    initial: u64,
-    factor: u32,
-    max: u64,
-) -> u64 {
-    if N == 0 {
-        if initial < max {
-            initial
-        } else {
-            max
-        }
-    } else {
-        grow(table[N - 1], factor, max)
-    }
-}
-
-/// A factor of 1, in the 1024ths that growth factors are kept in. The resolution is coarse
-/// enough that any schedule settles (reaches its cap, or stops growing once a step adds less
-/// than a microsecond) within about 45,000 steps, which keeps `wait(n)` and `max_total_wait()`
-/// cheap, in `const` evaluation too; and a factor fits a `u32`, so growing a wait takes two
-/// 32 x 32-bit multiplications.
-const ONE: u32 = 1024;
-
-/// `num / den` in 1024ths, rounded down, between 1 and `u32::MAX / 1024` (about 4.2 million;
-/// `den == 0` counts as 1).
-#[inline]
-const fn factor_of(num: u32, den: u32) -> u32 {
-    let den = if den == 0 { 1 } else { den };
-    if num <= den {
-        return ONE;
-    }
-    let exact = if den == 1 {
-        // Integer factors do not divide: no 64-bit division routine at run time.
-        (num as u64) << 10
-    } else {
-        ((num as u64) << 10) / den as u64
-    };
-    if exact > u32::MAX as u64 {
-        u32::MAX
-    } else if exact > ONE as u64 {
-        #[allow(clippy::cast_possible_truncation)] // below u32::MAX, checked above
-        let factor = exact as u32;
-        factor
-    } else {
-        ONE
-    }
-}
-
-/// `min(max, floor(wait * factor / 1024))`: exact, saturating, two 32 x 32-bit
-/// multiplications and no division.
-#[inline]
-const fn grow(wait: u64, factor: u32, max: u64) -> u64 {
-    if wait >= max {
-        return max;
-    }
-    let factor = factor as u64;
-    let high = (wait >> 32) * factor;
-    let low = (wait & 0xFFFF_FFFF) * factor;
-    // wait * factor / 2^10 = high * 2^22 + low / 2^10, beyond u64 once high reaches 2^42.
-    let next = if high >> 42 != 0 {
-        u64::MAX
-    } else {
-        (high << 22).saturating_add(low >> 10)
-    };
-    if next < max {
-        next
-    } else {
-        max
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn factors_are_kept_in_1024ths() {
-        assert_eq!(factor_of(3, 2), ONE + ONE / 2);
-        assert_eq!(factor_of(6, 4), ONE + ONE / 2);
-        assert_eq!(factor_of(4, 2), 2 * ONE);
-        assert_eq!(factor_of(5, 4), ONE + ONE / 4);
-        assert_eq!(factor_of(11, 10), ONE + 102); // 1.0996
-        assert_eq!(factor_of(1, 2), ONE);
-        assert_eq!(factor_of(0, 0), ONE);
-        assert_eq!(factor_of(5, 0), 5 * ONE);
-        assert_eq!(factor_of(u32::MAX, u32::MAX - 1), ONE, "below 1 + 1/1024");
-        assert_eq!(factor_of(4_194_303, 1), 4_194_303 * ONE);
-        assert_eq!(factor_of(u32::MAX, 1), u32::MAX, "saturates");
-    }
-
-    #[test]
-    fn grow_saturates_at_the_cap() {
-        assert_eq!(
-            grow(u64::MAX - 1, factor_of(u32::MAX, 1), u64::MAX),
-            u64::MAX
-        );
-        assert_eq!(grow(u64::MAX - 1, factor_of(3, 2), u64::MAX), u64::MAX);
-        assert_eq!(grow(7, factor_of(3, 2), 100), 10);
-        assert_eq!(grow(7, factor_of(3, 2), 9), 9);
-    }
-
-    #[test]
-    fn grow_is_exact() {
-        for wait in [0, 1, 7, 999_999, 1 << 32, (1 << 40) + 12_345, u64::MAX / 3] {
-            for factor in [ONE, ONE + 1, ONE + ONE / 2, 2 * ONE, 3 * ONE + 5, u32::MAX] {
-                let exact = (u128::from(wait) * u128::from(factor)) >> 10;
-                let expected = u64::try_from(exact).unwrap_or(u64::MAX);
-                assert_eq!(grow(wait, factor, u64::MAX), expected, "{wait} * {factor}");
-            }
-        }
     }
 }

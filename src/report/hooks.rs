@@ -12,6 +12,7 @@ use std::boxed::Box;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::vec::Vec;
 
+use super::guards::{Guard, Guards};
 use crate::RetryDetails;
 
 /// What a global hook sees: the details of one scheduled retry, with the error as `dyn Debug`
@@ -19,9 +20,6 @@ use crate::RetryDetails;
 pub type HookDetails<'a, 'e> = RetryDetails<'a, dyn Debug + 'e>;
 
 type HookFn = dyn Fn(&HookDetails<'_, '_>) -> Option<Guard> + Send + Sync;
-
-/// Something a hook handed back, dropped when the wait ends.
-type Guard = Box<dyn Send>;
 
 /// One global hook: build it from a function or closure with [`OnRetryHook::new`], or with
 /// [`OnRetryHook::with_guard`] when it returns something to drop after the wait. The reports
@@ -363,33 +361,6 @@ fn with_current<R>(f: impl FnOnce(&[OnRetryHook]) -> R) -> R {
     }
 }
 
-/// The guards the hooks of one retry handed back: dropped, once, when the wait ends (or with
-/// the loop), newest first. One pointer, null when there are none (the usual case): a loop
-/// moves it across every wait, and a wider value (a `Vec`) made the failure path of `retry!`
-/// 2.5x slower on x86_64 through partial stores and wide reloads.
-#[derive(Default)]
-#[allow(clippy::box_collection)] // on purpose: one thin pointer, see above
-pub struct Guards(Option<Box<Vec<Guard>>>);
-
-impl Guards {
-    /// No guard.
-    pub const NONE: Self = Guards(None);
-
-    /// Drops the guards, newest first.
-    #[inline(always)]
-    pub(crate) fn end(self) {}
-}
-
-impl Debug for Guards {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "Guards({})",
-            self.0.as_ref().map_or(0, |guards| guards.len())
-        )
-    }
-}
-
 /// Calls every global hook on `details`; keeps what they hand back.
 pub(crate) fn run(details: &HookDetails<'_, '_>) -> Guards {
     let mut guards = Vec::new();
@@ -405,5 +376,7 @@ pub(crate) fn run(details: &HookDetails<'_, '_>) -> Guards {
     // an earlier one, which it may rely on. A `Vec` drops front to back (and goes on with the
     // others if one panics), so the newest goes to the front.
     guards.reverse();
-    Guards(Some(Box::new(guards)))
+    Guards {
+        newest_first: Some(Box::new(guards)),
+    }
 }

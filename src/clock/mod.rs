@@ -1,10 +1,33 @@
-//! The clocks the retry loops run on: blocking ([`Clock`]) and async ([`AsyncClock`]).
+//! The clocks the retry loops run on: the traits, blocking ([`Clock`]) and async
+//! ([`AsyncClock`]), here; each clock stamina provides in a file of its own next to this one.
 //!
 //! Time is integer microseconds: every conversion between `Duration` and a timer's ticks costs a
 //! 64-bit division, which a Cortex-M0 does in a library routine larger than the whole retry loop.
 //! embedded-hal's `delay_us` and embassy's default 1 MHz tick are microseconds already.
 
 use core::future::Future;
+
+// In this file `std` and `tokio` name these modules, not the crates: a path to either crate
+// here needs a leading `::` (the files themselves see the crates as usual).
+#[cfg(feature = "embedded-hal")]
+mod delay;
+#[cfg(feature = "embassy-time")]
+mod embassy;
+#[cfg(feature = "std")]
+mod std;
+#[cfg(feature = "tokio")]
+mod tokio;
+mod wrapping;
+
+#[cfg(feature = "std")]
+pub use self::std::StdClock;
+#[cfg(feature = "tokio")]
+pub use self::tokio::TokioClock;
+#[cfg(feature = "embedded-hal")]
+pub use delay::{DelayClock, SleptTime, TimeSource};
+#[cfg(feature = "embassy-time")]
+pub use embassy::EmbassyClock;
+pub use wrapping::WrappingClock;
 
 /// A monotonic clock that can block: what [`retry!`](crate::retry!) sleeps on.
 ///
@@ -13,8 +36,8 @@ use core::future::Future;
 /// - `now_us` is microseconds since any fixed point (the loop only subtracts readings) and
 ///   never goes backwards. A reading that does go backwards is treated as no time passing, so
 ///   a counter that wraps would make a loop's timeout come late or never: widen it with
-///   [`WrappingClock`](crate::WrappingClock), which also reads the counter often enough during
-///   long sleeps not to miss a wrap.
+///   [`WrappingClock`], which also reads the counter often enough during long sleeps not to
+///   miss a wrap.
 /// - `sleep_us(us)` returns after at least `us` microseconds (oversleeping by a tick is
 ///   expected), whatever `us` is, up to `i64::MAX`: split what the hardware cannot wait at
 ///   once, as [`DelayClock`](https://docs.rs/stamina/latest/stamina/struct.DelayClock.html) does.
