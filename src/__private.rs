@@ -373,39 +373,6 @@ impl Nesting for NotFlattened {
 #[cfg(feature = "std")]
 pub use crate::nesting::{flatten, Flattened};
 
-/// `flatten` in `retry!`.
-#[cfg(feature = "std")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_sync {
-    ($value:expr) => {
-        $crate::__private::flatten($value)
-    };
-}
-
-/// `flatten` in `retry!` without `std`.
-#[cfg(not(feature = "std"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_sync {
-    ($value:expr) => {
-        $crate::__private::compile_error!(
-            "`flatten` needs the `std` feature (it counts nesting in a thread-local)"
-        )
-    };
-}
-
-/// `flatten` in `retry_async!`: a thread-local depth does not follow a task.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_async {
-    ($value:expr) => {
-        $crate::__private::compile_error!(
-            "`flatten` works with the blocking `retry!` only (it counts nesting per thread, and a task moves between threads): in async code, pass `attempts = 1` to the inner calls while an outer loop retries"
-        )
-    };
-}
-
 /// For doctests: an `AttemptTimedOut` of `us` µs.
 pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
     AttemptTimedOut::after_us(us)

@@ -507,7 +507,7 @@ macro_rules! __retry_loop {
     ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_tokens:tt)*] $form:ident [$($attempt:tt)*]) => {{
         $( $crate::__retry_check_key!($key); )*
         let mut __clock = $crate::__retry_pick!(clock [$crate::__retry_default_clock!($mode)] [] [] $($key = $value)*);
-        let mut __rng = $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*);
+        let mut __rng = $crate::__retry_pick!(rng [$crate::__retry_default_rng!()] [] [] $($key = $value)*);
         let mut __on = $crate::__retry_pick!(on [$crate::__private::compile_error!($crate::__private::concat!(
             "`on = ...` is missing: say which errors to retry, e.g. `on = |e: &MyError| e.is_transient()`",
             " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
@@ -710,10 +710,10 @@ macro_rules! __retry_mode {
         $crate::__private::sleep_async(&mut $clock, $wait).await
     };
     (sync nesting [$($pairs:tt)*]) => {
-        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_sync!] [] $($pairs)*)
+        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__retry_flatten_sync!] [] $($pairs)*)
     };
     (async nesting [$($pairs:tt)*]) => {
-        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_async!] [] $($pairs)*)
+        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__retry_flatten_async!] [] $($pairs)*)
     };
 }
 
@@ -724,17 +724,17 @@ macro_rules! __retry_mode {
 #[macro_export]
 macro_rules! __retry_default_clock {
     (sync) => {
-        $crate::__default_clock!()
+        $crate::__retry_default_sync_clock!()
     };
     (async) => {
-        $crate::__default_async_clock!()
+        $crate::__retry_default_async_clock!()
     };
 }
 
 #[cfg(feature = "std")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::StdClock::new()
     };
@@ -743,7 +743,7 @@ macro_rules! __default_clock {
 #[cfg(all(not(feature = "std"), feature = "embassy-time"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::EmbassyClock
     };
@@ -756,7 +756,7 @@ macro_rules! __default_clock {
 ))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal::delay::DelayNs`, or a timer of yours that implements `stamina::Clock`"
@@ -767,7 +767,7 @@ macro_rules! __default_clock {
 #[cfg(not(any(feature = "std", feature = "embassy-time", feature = "embedded-hal")))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `DelayNs` (with stamina's `embedded-hal` feature), or a timer of yours that implements `stamina::Clock`"
@@ -778,7 +778,7 @@ macro_rules! __default_clock {
 #[cfg(feature = "tokio")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::TokioClock::new()
     };
@@ -787,7 +787,7 @@ macro_rules! __default_async_clock {
 #[cfg(all(not(feature = "tokio"), feature = "embassy-time"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::EmbassyClock
     };
@@ -799,7 +799,7 @@ macro_rules! __default_async_clock {
 ))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal_async::delay::DelayNs`, or a timer of yours that implements `stamina::AsyncClock`"
@@ -814,7 +814,7 @@ macro_rules! __default_async_clock {
 )))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::TokioClock::new()` (with stamina's `tokio` feature), `stamina::EmbassyClock` (`embassy-time`), `stamina::DelayClock::new(delay)` over an async HAL `DelayNs` (`embedded-hal-async`), or a timer of yours that implements `stamina::AsyncClock`"
@@ -825,7 +825,7 @@ macro_rules! __default_async_clock {
 #[cfg(feature = "std")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_rng {
+macro_rules! __retry_default_rng {
     () => {
         $crate::StdRng::new()
     };
@@ -834,8 +834,41 @@ macro_rules! __default_rng {
 #[cfg(not(feature = "std"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_rng {
+macro_rules! __retry_default_rng {
     () => {
         $crate::GlobalRng
+    };
+}
+
+/// `flatten` in `retry!`.
+#[cfg(feature = "std")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_sync {
+    ($value:expr) => {
+        $crate::__private::flatten($value)
+    };
+}
+
+/// `flatten` in `retry!` without `std`.
+#[cfg(not(feature = "std"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_sync {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` needs the `std` feature (it counts nesting in a thread-local)"
+        )
+    };
+}
+
+/// `flatten` in `retry_async!`: a thread-local depth does not follow a task.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_async {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` works with the blocking `retry!` only (it counts nesting per thread, and a task moves between threads): in async code, pass `attempts = 1` to the inner calls while an outer loop retries"
+        )
     };
 }
