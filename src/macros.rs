@@ -1,5 +1,35 @@
 //! `retry!` and `retry_async!`: thin loops expanded inline at the call site, on top of the
 //! [`Retrying`](crate::Retrying) state machine.
+//!
+//! # How the expansion works
+//!
+//! 1. Entry: `retry!` and `retry_async!` only name their mode (`sync` or `async`) and hand the
+//!    input to `__retry_parse!`, whose `@start` arm writes the empty slots.
+//! 2. Misuse arms: `__retry_parse!` reads the input from its front. Mistakes that rustc would
+//!    explain badly (a negative `attempts`, an untyped `on` closure, a closure or an `async`
+//!    block as the operation, a missing operation) have arms of their own, which say what to
+//!    write.
+//! 3. Parse into slots: each `key = value,` goes into its slot, once, by `__retry_put!`. The
+//!    slots are the one list of the keys: a key is its empty slot in `@start` and its arms in
+//!    `__retry_put!`. A full slot is a key given twice; no slot is an unknown key, and the
+//!    error lists the slots' names. The input is read once: nothing scans it again.
+//! 4. The operation and its form: the rest of the input is the operation, plain or with
+//!    `|attempt|`. `__retry_operation!` takes it as an expression (and as raw tokens, for the
+//!    default `name`) and checks that nothing follows it.
+//! 5. The loop: `__retry_loop!` takes all the slots in one pattern and uses each where it
+//!    needs it: `__retry_value!` gives a slot's value or its default. `__retry_schedule!` sees
+//!    that the six schedule slots are empty and borrows `backoff` as it is, or builds the
+//!    adjusted schedule once. `__retry_attempt!` runs one try, `__retry_mode!` holds what
+//!    differs between the two modes, `__retry_form!` what differs between the two forms.
+//!
+//! The defaults (clock, rng, `flatten`) depend on this crate's features. So they are macros
+//! chosen by `cfg` here, where the features are known. A `cfg` in the expansion would test the
+//! features of the caller's crate instead.
+//!
+//! Hygiene: the expansion names everything by a `$crate::__private::...` path (`Ok`, `Some`,
+//! `stringify!`, `core` too), never by a bare name, so that the caller's items and macros of
+//! the same name cannot change it. Its locals start with `__`. Internal macros start with
+//! `__retry_` and are `#[doc(hidden)]`.
 
 /// Retries a fallible operation on a jittered exponential backoff, blocking between tries.
 ///
