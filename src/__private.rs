@@ -26,36 +26,3 @@ pub use crate::call_site::CallSite;
 pub use crate::nesting::flatten;
 pub use crate::nesting::{Nesting, NotFlattened};
 pub use crate::report::Guards;
-
-/// `flatten` in `retry!`.
-#[cfg(feature = "std")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_sync {
-    ($value:expr) => {
-        $crate::__private::flatten($value)
-    };
-}
-
-/// `flatten` in `retry!` without `std`.
-#[cfg(not(feature = "std"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_sync {
-    ($value:expr) => {
-        $crate::__private::compile_error!(
-            "`flatten` needs the `std` feature (it counts nesting in a thread-local)"
-        )
-    };
-}
-
-/// `flatten` in `retry_async!`: a thread-local depth does not follow a task.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __flatten_async {
-    ($value:expr) => {
-        $crate::__private::compile_error!(
-            "`flatten` works with the blocking `retry!` only (it counts nesting per thread, and a task moves between threads): in async code, pass `attempts = 1` to the inner calls while an outer loop retries"
-        )
-    };
-}

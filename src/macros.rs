@@ -1,9 +1,35 @@
 //! `retry!` and `retry_async!`: thin loops expanded inline at the call site, on top of the
 //! [`Retrying`](crate::Retrying) state machine.
 //!
-//! How the parsing works: `__retry_parse!` splits the input into `key = [value]` pairs and the
-//! operation; `__retry_pick!` finds one key among the pairs (or its default, or a duplicate
-//! error); `__retry_check_key!` rejects unknown keys; `__retry_loop!` writes the loop.
+//! # How the expansion works
+//!
+//! 1. Entry: `retry!` and `retry_async!` only name their mode (`sync` or `async`) and hand the
+//!    input to `__retry_parse!`, whose `@start` arm writes the empty slots.
+//! 2. Misuse arms: `__retry_parse!` reads the input from its front. Mistakes that rustc would
+//!    explain badly (a negative `attempts`, an untyped `on` closure, a closure or an `async`
+//!    block as the operation, a missing operation) have arms of their own, which say what to
+//!    write.
+//! 3. Parse into slots: each `key = value,` goes into its slot, once, by `__retry_put!`. The
+//!    slots are the one list of the keys: a key is its empty slot in `@start` and its arms in
+//!    `__retry_put!`. A full slot is a key given twice; no slot is an unknown key, and the
+//!    error lists the slots' names. The input is read once: nothing scans it again.
+//! 4. The operation and its form: the rest of the input is the operation, plain or with
+//!    `|attempt|`. `__retry_operation!` takes it as an expression (and as raw tokens, for the
+//!    default `name`) and checks that nothing follows it.
+//! 5. The loop: `__retry_loop!` takes all the slots in one pattern and uses each where it
+//!    needs it: `__retry_value!` gives a slot's value or its default. `__retry_schedule!` sees
+//!    that the six schedule slots are empty and borrows `backoff` as it is, or builds the
+//!    adjusted schedule once. `__retry_attempt!` runs one try, `__retry_mode!` holds what
+//!    differs between the two modes, `__retry_form!` what differs between the two forms.
+//!
+//! The defaults (clock, rng, `flatten`) depend on this crate's features. So they are macros
+//! chosen by `cfg` here, where the features are known. A `cfg` in the expansion would test the
+//! features of the caller's crate instead.
+//!
+//! Hygiene: the expansion names everything by a `$crate::__private::...` path (`Ok`, `Some`,
+//! `stringify!`, `core` too), never by a bare name, so that the caller's items and macros of
+//! the same name cannot change it. Its locals start with `__`. Internal macros start with
+//! `__retry_` and are `#[doc(hidden)]`.
 
 /// Retries a fallible operation on a jittered exponential backoff, blocking between tries.
 ///
@@ -165,7 +191,7 @@
 #[macro_export]
 macro_rules! retry {
     ($($input:tt)*) => {
-        $crate::__retry_parse!(sync [] $($input)*)
+        $crate::__retry_parse!(@start mode = sync, input = [$($input)*])
     };
 }
 
@@ -258,17 +284,29 @@ macro_rules! retry {
 #[macro_export]
 macro_rules! retry_async {
     ($($input:tt)*) => {
-        $crate::__retry_parse!(async [] $($input)*)
+        $crate::__retry_parse!(@start mode = async, input = [$($input)*])
     };
 }
 
+/// The parser. `@start` writes the empty slots, the one list of the keys; `@next` reads the
+/// input from its front, one `key = value,` at a time (each put into its slot by
+/// `__retry_put!`, which comes back here), until the operation.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_parse {
+    // The keys: one slot each, empty until given. A new key is a slot here and an arm in
+    // `__retry_put!` (then its use in `__retry_loop!`, and its docs).
+    (@start mode = $mode:ident, input = $input:tt) => {
+        $crate::__retry_parse!(@next slots = {
+            on: [] attempts: [] timeout: [] backoff: [] clock: [] rng: [] wait_initial: []
+            wait_max: [] wait_jitter: [] wait_exp_base: [] on_retry: [] name: [] budget: []
+            flatten: [] attempt_timeout: []
+        }, mode = $mode, input = $input)
+    };
     // Misuses that rustc would report with advice that leads the wrong way: said here instead.
     // A count of tries cannot be negative; rustc would offer `u32::MAX` tries. A literal alone
     // only: `-1i32 as u32` is a count.
-    ($mode:ident [$($pairs:tt)*] attempts = - $count:literal , $($rest:tt)*) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [attempts = - $count:literal , $($rest:tt)*]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`attempts` counts the tries and cannot be negative: for no limit, write ",
             "`backoff = stamina::Backoff::new().unlimited_attempts()` ",
@@ -277,7 +315,7 @@ macro_rules! __retry_parse {
     };
     // A filter closure without its parameter's type never compiles (its reference would not be
     // general over lifetimes), and rustc says only "not general enough".
-    ($mode:ident [$($pairs:tt)*] on = $(move)? | $param:pat_param | $($rest:tt)*) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [on = $(move)? | $param:pat_param | $($rest:tt)*]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "the closure given to `on` needs its parameter's type written: `on = |",
             $crate::__private::stringify!($param),
@@ -286,15 +324,15 @@ macro_rules! __retry_parse {
         ))
     };
     // `attempt_timeout = (d, f)`: kept as a pair, which the attempt takes apart.
-    ($mode:ident [$($pairs:tt)*] attempt_timeout = ($timeout:expr, $timed_out:expr) , $($rest:tt)+) => {
-        $crate::__retry_parse!($mode [$($pairs)* attempt_timeout = [($timeout, $timed_out)]] $($rest)+)
+    (@next slots = $slots:tt, mode = $mode:ident, input = [attempt_timeout = ($timeout:expr, $timed_out:expr) , $($rest:tt)+]) => {
+        $crate::__retry_put!(attempt_timeout = [($timeout, $timed_out)], slots = $slots, passed = [], then = (mode = $mode, input = [$($rest)+]))
     };
-    // `key = value,` followed by more.
-    ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr , $($rest:tt)+) => {
-        $crate::__retry_parse!($mode [$($pairs)* $key = [$value]] $($rest)+)
+    // `key = value,` followed by more: the value goes into its slot.
+    (@next slots = $slots:tt, mode = $mode:ident, input = [$key:ident = $value:expr , $($rest:tt)+]) => {
+        $crate::__retry_put!($key = [$value], slots = $slots, passed = [], then = (mode = $mode, input = [$($rest)+]))
     };
     // `key = value` and nothing after it: the operation is missing.
-    ($mode:ident [$($pairs:tt)*] $key:ident = $value:expr $(,)?) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [$key:ident = $value:expr $(,)?]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "the operation to retry is missing: put it last, after the keys, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
@@ -302,37 +340,107 @@ macro_rules! __retry_parse {
     };
     // A closure as the operation, a habit from crates that take one: the operation is the
     // expression itself. (rustc would suggest calling the closure, or `Ok(|| ...)`.)
-    ($mode:ident [$($pairs:tt)*] || $($op:tt)+) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [|| $($op:tt)+]) => {
         $crate::__retry_closure_operation!($mode)
     };
-    ($mode:ident [$($pairs:tt)*] move $($op:tt)+) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [move $($op:tt)+]) => {
         $crate::__retry_closure_operation!($mode)
     };
-    ($mode:ident [$($pairs:tt)*] async $(move)? | $($op:tt)+) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [async $(move)? | $($op:tt)+]) => {
         $crate::__retry_closure_operation!($mode)
     };
-    ($mode:ident [$($pairs:tt)*] async $(move)? || $($op:tt)+) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [async $(move)? || $($op:tt)+]) => {
         $crate::__retry_closure_operation!($mode)
     };
     // An `async` block not awaited: its value is a future, never a `Result`.
-    ($mode:ident [$($pairs:tt)*] async $(move)? { $($body:tt)* } $(,)?) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = [async $(move)? { $($body:tt)* } $(,)?]) => {
         $crate::__retry_closure_operation!(block $mode)
     };
-    // The attempt-binding form.
-    ($mode:ident [$($pairs:tt)*] | $attempt:pat_param | $($op:tt)+) => {
-        $crate::__retry_operation!($mode [$($pairs)*] attempt [$attempt] [$($op)+] $($op)+)
+    // The operation, in the attempt-binding form or plain.
+    (@next slots = $slots:tt, mode = $mode:ident, input = [| $attempt:pat_param | $($op:tt)+]) => {
+        $crate::__retry_operation!(mode = $mode, slots = $slots, form = attempt, attempt = [$attempt], op_tokens = [$($op)+], op = [$($op)+])
     };
-    ($mode:ident [$($pairs:tt)*] | $attempt:tt : $ty:ty | $($op:tt)+) => {
-        $crate::__retry_operation!($mode [$($pairs)*] attempt [$attempt : $ty] [$($op)+] $($op)+)
+    (@next slots = $slots:tt, mode = $mode:ident, input = [| $attempt:tt : $ty:ty | $($op:tt)+]) => {
+        $crate::__retry_operation!(mode = $mode, slots = $slots, form = attempt, attempt = [$attempt : $ty], op_tokens = [$($op)+], op = [$($op)+])
     };
-    ($mode:ident [$($pairs:tt)*] $($op:tt)+) => {
-        $crate::__retry_operation!($mode [$($pairs)*] plain [] [$($op)+] $($op)+)
+    (@next slots = $slots:tt, mode = $mode:ident, input = [$($op:tt)+]) => {
+        $crate::__retry_operation!(mode = $mode, slots = $slots, form = plain, attempt = [], op_tokens = [$($op)+], op = [$($op)+])
     };
-    ($mode:ident [$($pairs:tt)*]) => {
+    (@next slots = $slots:tt, mode = $mode:ident, input = []) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "`retry!` needs `on = ...` and an operation to retry, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), do_it())`"
         ))
+    };
+    // From `__retry_put!`: a key whose slot was full.
+    (@next slots = $slots:tt, given_twice = $key:ident) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "the key `", $crate::__private::stringify!($key), "` is given twice: give each key once"
+        ))
+    };
+}
+
+/// Puts `key = [value]` into its slot, then parses the rest of the input (`then`). The slots are
+/// walked from the first, two at a time, those passed kept in `passed`. A key meets its own
+/// empty slot in its two arms below, one for each of the two slots in front: `macro_rules!`
+/// cannot compare two identifiers, so each key needs its own arms. (One slot a step would be
+/// simpler, but each step is a level of macro expansion, and with every key given the walks
+/// would pass rustc's default limit of 128 levels.)
+///
+/// A key that finds no empty slot was given twice or does not exist: the walk runs once more
+/// over the slots emptied, and the key's arm then reports it given twice (through the parser's
+/// `given_twice` arm); no slot at all is an unknown key.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __retry_put {
+    (on = $value:tt, slots = { on: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* on: $value $($after)* }, $($then)*) };
+    (on = $value:tt, slots = { $first:ident: $first_value:tt on: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value on: $value $($after)* }, $($then)*) };
+    (attempts = $value:tt, slots = { attempts: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* attempts: $value $($after)* }, $($then)*) };
+    (attempts = $value:tt, slots = { $first:ident: $first_value:tt attempts: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value attempts: $value $($after)* }, $($then)*) };
+    (timeout = $value:tt, slots = { timeout: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* timeout: $value $($after)* }, $($then)*) };
+    (timeout = $value:tt, slots = { $first:ident: $first_value:tt timeout: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value timeout: $value $($after)* }, $($then)*) };
+    (backoff = $value:tt, slots = { backoff: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* backoff: $value $($after)* }, $($then)*) };
+    (backoff = $value:tt, slots = { $first:ident: $first_value:tt backoff: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value backoff: $value $($after)* }, $($then)*) };
+    (clock = $value:tt, slots = { clock: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* clock: $value $($after)* }, $($then)*) };
+    (clock = $value:tt, slots = { $first:ident: $first_value:tt clock: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value clock: $value $($after)* }, $($then)*) };
+    (rng = $value:tt, slots = { rng: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* rng: $value $($after)* }, $($then)*) };
+    (rng = $value:tt, slots = { $first:ident: $first_value:tt rng: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value rng: $value $($after)* }, $($then)*) };
+    (wait_initial = $value:tt, slots = { wait_initial: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* wait_initial: $value $($after)* }, $($then)*) };
+    (wait_initial = $value:tt, slots = { $first:ident: $first_value:tt wait_initial: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value wait_initial: $value $($after)* }, $($then)*) };
+    (wait_max = $value:tt, slots = { wait_max: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* wait_max: $value $($after)* }, $($then)*) };
+    (wait_max = $value:tt, slots = { $first:ident: $first_value:tt wait_max: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value wait_max: $value $($after)* }, $($then)*) };
+    (wait_jitter = $value:tt, slots = { wait_jitter: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* wait_jitter: $value $($after)* }, $($then)*) };
+    (wait_jitter = $value:tt, slots = { $first:ident: $first_value:tt wait_jitter: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value wait_jitter: $value $($after)* }, $($then)*) };
+    (wait_exp_base = $value:tt, slots = { wait_exp_base: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* wait_exp_base: $value $($after)* }, $($then)*) };
+    (wait_exp_base = $value:tt, slots = { $first:ident: $first_value:tt wait_exp_base: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value wait_exp_base: $value $($after)* }, $($then)*) };
+    (on_retry = $value:tt, slots = { on_retry: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* on_retry: $value $($after)* }, $($then)*) };
+    (on_retry = $value:tt, slots = { $first:ident: $first_value:tt on_retry: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value on_retry: $value $($after)* }, $($then)*) };
+    (name = $value:tt, slots = { name: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* name: $value $($after)* }, $($then)*) };
+    (name = $value:tt, slots = { $first:ident: $first_value:tt name: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value name: $value $($after)* }, $($then)*) };
+    (budget = $value:tt, slots = { budget: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* budget: $value $($after)* }, $($then)*) };
+    (budget = $value:tt, slots = { $first:ident: $first_value:tt budget: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value budget: $value $($after)* }, $($then)*) };
+    (flatten = $value:tt, slots = { flatten: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* flatten: $value $($after)* }, $($then)*) };
+    (flatten = $value:tt, slots = { $first:ident: $first_value:tt flatten: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value flatten: $value $($after)* }, $($then)*) };
+    (attempt_timeout = $value:tt, slots = { attempt_timeout: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* attempt_timeout: $value $($after)* }, $($then)*) };
+    (attempt_timeout = $value:tt, slots = { $first:ident: $first_value:tt attempt_timeout: [] $($after:tt)* }, passed = [$($passed:tt)*], then = ($($then:tt)*)) => { $crate::__retry_parse!(@next slots = { $($passed)* $first: $first_value attempt_timeout: $value $($after)* }, $($then)*) };
+    // Not this key's empty slots: pass them.
+    ($key:ident = $value:tt, slots = { $first:ident: $first_value:tt $second:ident: $second_value:tt $($after:tt)* }, passed = [$($passed:tt)*], then = $then:tt) => {
+        $crate::__retry_put!($key = $value, slots = { $($after)* }, passed = [$($passed)* $first: $first_value $second: $second_value], then = $then)
+    };
+    ($key:ident = $value:tt, slots = { $last:ident: $last_value:tt }, passed = [$($passed:tt)*], then = $then:tt) => {
+        $crate::__retry_put!($key = $value, slots = {}, passed = [$($passed)* $last: $last_value], then = $then)
+    };
+    // No slot, even emptied: the key does not exist. The list of keys is the slots' names.
+    ($key:ident = $value:tt, slots = {}, passed = [$first:ident: $first_value:tt $($slot:ident: $slot_value:tt)*], then = (given_twice = $again:ident)) => {
+        $crate::__private::compile_error!($crate::__private::concat!(
+            "unknown key `", $crate::__private::stringify!($key), "`: the keys are ",
+            $crate::__private::stringify!($first), $(", ", $crate::__private::stringify!($slot),)*
+        ))
+    };
+    // No empty slot: walk again over the slots emptied, to tell a key given twice from an
+    // unknown one.
+    ($key:ident = $value:tt, slots = {}, passed = [$($slot:ident: $slot_value:tt)*], then = $then:tt) => {
+        $crate::__retry_put!($key = $value, slots = { $($slot: [])* }, passed = [], then = (given_twice = $key))
     };
 }
 
@@ -372,11 +480,18 @@ macro_rules! __retry_closure_operation {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_operation {
-    ($mode:ident $pairs:tt $form:ident $attempt:tt $raw:tt $op:expr $(,)?) => {
-        $crate::__retry_loop!($mode $pairs [$op] $raw $form $attempt)
+    (mode = $mode:ident, slots = $slots:tt, form = $form:ident, attempt = $attempt:tt, op_tokens = $op_tokens:tt, op = [$op:expr $(,)?]) => {
+        $crate::__retry_loop!(
+            mode = $mode,
+            slots = $slots,
+            form = $form,
+            attempt = $attempt,
+            op = [$op],
+            op_tokens = $op_tokens
+        )
     };
     // Something after the operation.
-    ($mode:ident $pairs:tt $form:ident $attempt:tt $raw:tt $op:expr , $($rest:tt)+) => {
+    (mode = $mode:ident, slots = $slots:tt, form = $form:ident, attempt = $attempt:tt, op_tokens = $op_tokens:tt, op = [$op:expr , $($rest:tt)+]) => {
         $crate::__private::compile_error!($crate::__private::concat!(
             "the operation to retry must come last, after all the keys, e.g. ",
             "`retry!(on = |e: &MyError| e.is_transient(), attempts = 3, do_it())`"
@@ -407,130 +522,63 @@ macro_rules! __retry_name {
     };
 }
 
-/// `__retry_pick!(key [default] [wrap] [found] pairs...)`: the value of `key` among the pairs,
-/// as `wrap(value)`, or `default`; a compile error when `key` is given twice.
+/// A slot's value, or a default: `__retry_value!([value] or [default])` is `value`, and
+/// `__retry_value!([] or [default])` is `default`. With `wrap [f]`, a value becomes `f(value)`.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __retry_pick {
-    (on $d:tt $w:tt [] on = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(on $d $w $v $($rest)*) };
-    (attempts $d:tt $w:tt [] attempts = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(attempts $d $w $v $($rest)*) };
-    (timeout $d:tt $w:tt [] timeout = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(timeout $d $w $v $($rest)*) };
-    (backoff $d:tt $w:tt [] backoff = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(backoff $d $w $v $($rest)*) };
-    (clock $d:tt $w:tt [] clock = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(clock $d $w $v $($rest)*) };
-    (rng $d:tt $w:tt [] rng = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(rng $d $w $v $($rest)*) };
-    (wait_initial $d:tt $w:tt [] wait_initial = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_initial $d $w $v $($rest)*) };
-    (wait_max $d:tt $w:tt [] wait_max = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_max $d $w $v $($rest)*) };
-    (wait_jitter $d:tt $w:tt [] wait_jitter = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_jitter $d $w $v $($rest)*) };
-    (wait_exp_base $d:tt $w:tt [] wait_exp_base = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(wait_exp_base $d $w $v $($rest)*) };
-    (on_retry $d:tt $w:tt [] on_retry = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(on_retry $d $w $v $($rest)*) };
-    (name $d:tt $w:tt [] name = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(name $d $w $v $($rest)*) };
-    (budget $d:tt $w:tt [] budget = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(budget $d $w $v $($rest)*) };
-    (flatten $d:tt $w:tt [] flatten = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(flatten $d $w $v $($rest)*) };
-    (attempt_timeout $d:tt $w:tt [] attempt_timeout = $v:tt $($rest:tt)*) => { $crate::__retry_pick!(attempt_timeout $d $w $v $($rest)*) };
-    // The key again, after it was found.
-    ($key:ident $d:tt $w:tt [$($found:tt)+] $again:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_duplicate!($key $again $d $w [$($found)+] $($rest)*)
-    };
-    // Another key: skip it.
-    ($key:ident $d:tt $w:tt $found:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_pick!($key $d $w $found $($rest)*)
-    };
-    ($key:ident [$($default:tt)*] $w:tt []) => { $($default)* };
-    ($key:ident $d:tt [$($wrap:tt)*] [$($found:tt)+]) => { $($wrap)* ($($found)+) };
-}
-
-/// Called by `__retry_pick!` with `key` found and another pair `again` next: an error if they
-/// are the same key, else the search goes on.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __retry_duplicate {
-    (on on $($rest:tt)*) => { $crate::__retry_duplicate!(@error on) };
-    (attempts attempts $($rest:tt)*) => { $crate::__retry_duplicate!(@error attempts) };
-    (timeout timeout $($rest:tt)*) => { $crate::__retry_duplicate!(@error timeout) };
-    (backoff backoff $($rest:tt)*) => { $crate::__retry_duplicate!(@error backoff) };
-    (clock clock $($rest:tt)*) => { $crate::__retry_duplicate!(@error clock) };
-    (rng rng $($rest:tt)*) => { $crate::__retry_duplicate!(@error rng) };
-    (wait_initial wait_initial $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_initial) };
-    (wait_max wait_max $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_max) };
-    (wait_jitter wait_jitter $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_jitter) };
-    (wait_exp_base wait_exp_base $($rest:tt)*) => { $crate::__retry_duplicate!(@error wait_exp_base) };
-    (on_retry on_retry $($rest:tt)*) => { $crate::__retry_duplicate!(@error on_retry) };
-    (name name $($rest:tt)*) => { $crate::__retry_duplicate!(@error name) };
-    (budget budget $($rest:tt)*) => { $crate::__retry_duplicate!(@error budget) };
-    (flatten flatten $($rest:tt)*) => { $crate::__retry_duplicate!(@error flatten) };
-    (attempt_timeout attempt_timeout $($rest:tt)*) => { $crate::__retry_duplicate!(@error attempt_timeout) };
-    (@error $key:ident) => {
-        $crate::__private::compile_error!($crate::__private::concat!(
-            "the key `", $crate::__private::stringify!($key), "` is given twice: give each key once"
-        ))
-    };
-    // Different keys: `__retry_pick!` goes on with the rest (the skipped pair needs no value).
-    ($key:ident $other:ident $d:tt $w:tt $found:tt $($rest:tt)*) => {
-        $crate::__retry_pick!($key $d $w $found $($rest)*)
-    };
-}
-
-/// Nothing for a known key; a compile error listing the keys for any other.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __retry_check_key {
-    (on) => {};
-    (attempts) => {};
-    (timeout) => {};
-    (backoff) => {};
-    (clock) => {};
-    (rng) => {};
-    (wait_initial) => {};
-    (wait_max) => {};
-    (wait_jitter) => {};
-    (wait_exp_base) => {};
-    (on_retry) => {};
-    (name) => {};
-    (budget) => {};
-    (flatten) => {};
-    (attempt_timeout) => {};
-    ($other:ident) => {
-        $crate::__private::compile_error!($crate::__private::concat!(
-            "unknown key `",
-            $crate::__private::stringify!($other),
-            "`: the keys are ",
-            "on, attempts, timeout, backoff, clock, rng, wait_initial, wait_max, wait_jitter, ",
-            "wait_exp_base, on_retry, name, budget, flatten, attempt_timeout"
-        ));
-    };
+macro_rules! __retry_value {
+    ([] $(wrap $wrap:tt)? or [$($default:tt)*]) => { $($default)* };
+    ([$value:expr] or $default:tt) => { $value };
+    ([$value:expr] wrap [$($wrap:tt)*] or $default:tt) => { $($wrap)* ($value) };
 }
 
 /// The loop. The operation comes as an expression, and as raw tokens to name the call site.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_loop {
-    ($mode:ident [$($key:ident = $value:tt)*] [$op:expr] [$($op_tokens:tt)*] $form:ident [$($attempt:tt)*]) => {{
-        $( $crate::__retry_check_key!($key); )*
-        let mut __clock = $crate::__retry_pick!(clock [$crate::__retry_default_clock!($mode)] [] [] $($key = $value)*);
-        // The keys, evaluated once, in this order, before the first try.
+    (
+        mode = $mode:ident,
+        slots = {
+            on: $on:tt attempts: $attempts:tt timeout: $timeout:tt backoff: $backoff:tt clock: $clock:tt
+            rng: $rng:tt wait_initial: $wait_initial:tt wait_max: $wait_max:tt
+            wait_jitter: $wait_jitter:tt wait_exp_base: $wait_exp_base:tt on_retry: $on_retry:tt
+            name: $name:tt budget: $budget:tt flatten: $flatten:tt attempt_timeout: $attempt_timeout:tt
+        },
+        form = $form:ident,
+        attempt = [$($attempt:tt)*],
+        op = [$op:expr],
+        op_tokens = [$($op_tokens:tt)*]
+    ) => {{
+        let mut __clock = $crate::__retry_value!($clock or [$crate::__retry_default_clock!($mode)]);
+        // The other keys, evaluated once, in this order, before the first try.
         let mut __site = $crate::__private::CallSite::new(
-            $crate::__retry_pick!(rng [$crate::__default_rng!()] [] [] $($key = $value)*),
-            $crate::__retry_pick!(on [$crate::__private::compile_error!($crate::__private::concat!(
+            $crate::__retry_value!($rng or [$crate::__retry_default_rng!()]),
+            $crate::__retry_value!($on or [$crate::__private::compile_error!($crate::__private::concat!(
                 "`on = ...` is missing: say which errors to retry, e.g. `on = |e: &MyError| e.is_transient()`",
                 " or, for io::Error, `on = std::io::ErrorKind::TimedOut`"
-            ))] [] [] $($key = $value)*),
-            $crate::__retry_pick!(on_retry [$crate::__private::NoHook] [] [] $($key = $value)*),
+            ))]),
+            $crate::__retry_value!($on_retry or [$crate::__private::NoHook]),
             // A function, not a value: the default name is a constant that an async loop then
             // need not keep in its future.
-            $crate::__retry_pick!(name [|| -> &'static $crate::__private::core::primitive::str {
+            $crate::__retry_value!($name wrap [$crate::__private::name] or [|| -> &'static $crate::__private::core::primitive::str {
                 $crate::__retry_name!([] $($op_tokens)*)
-            }] [$crate::__private::name] [] $($key = $value)*),
-            $crate::__retry_pick!(budget [$crate::__private::NoBudget] [$crate::__private::budget] [] $($key = $value)*),
-            $crate::__retry_mode!($mode nesting [$($key = $value)*]),
+            }]),
+            $crate::__retry_value!($budget wrap [$crate::__private::budget] or [$crate::__private::NoBudget]),
+            $crate::__retry_mode!($mode nesting $flatten),
         );
-        $crate::__retry_form!(@before $form __backoff [$($key = $value)*]);
+        $crate::__retry_form!(@before $form __backoff { backoff: $backoff attempts: $attempts timeout: $timeout wait_initial: $wait_initial wait_max: $wait_max wait_jitter: $wait_jitter wait_exp_base: $wait_exp_base });
         loop {
             // Everything of one try lives in this block: its result and error are dropped
             // before the wait, so the wait never holds them (an async loop stays `Send`).
             let (__wait, __guards) = {
                 $crate::__retry_form!(@bind $form __site __backoff [$($attempt)*]);
                 let __result = $crate::__retry_attempt!(
-                    $mode [$($key = $value)*] __clock __site ($form __backoff) [$op]
+                    mode = $mode,
+                    attempt_timeout = $attempt_timeout,
+                    clock = __clock,
+                    site = __site,
+                    schedule = ($form __backoff { backoff: $backoff attempts: $attempts timeout: $timeout wait_initial: $wait_initial wait_max: $wait_max wait_jitter: $wait_jitter wait_exp_base: $wait_exp_base }),
+                    op = [$op]
                 );
                 let __error = match __result {
                     $crate::__private::Ok(__value) => {
@@ -539,17 +587,17 @@ macro_rules! __retry_loop {
                     }
                     $crate::__private::Err(__error) => __error,
                 };
-                let __schedule = $crate::__retry_form!(@schedule $form __backoff [$($key = $value)*]);
+                let __schedule = $crate::__retry_form!(@schedule $form __backoff { backoff: $backoff attempts: $attempts timeout: $timeout wait_initial: $wait_initial wait_max: $wait_max wait_jitter: $wait_jitter wait_exp_base: $wait_exp_base });
                 let __described = {
                     #[allow(unused_imports)]
                     use $crate::__private::{ViaDebug as _, ViaPlaceholder as _};
                     (&$crate::__private::Described(&__error)).described()
                 };
                 match __site.failed(
-                    __schedule,
-                    &mut || $crate::__retry_mode!($mode now __clock),
                     &__error,
                     __described,
+                    __schedule,
+                    &mut || $crate::__retry_mode!($mode now __clock),
                 ) {
                     $crate::__private::Some(__next) => __next,
                     $crate::__private::None => break $crate::__private::Err(__error),
@@ -569,36 +617,30 @@ macro_rules! __retry_loop {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_attempt {
-    ($mode:ident [$($pairs:tt)*] $clock:ident $site:ident $schedule:tt $op:tt) => {
-        $crate::__retry_attempt!(@scan $mode $clock $site $schedule [$($pairs)*] $op $($pairs)*)
-    };
-    (@scan async $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = [($timeout:expr, $timed_out:expr)] $($rest:tt)*) => {
-        $crate::__retry_attempt!(@race $clock $site $schedule $all $op [$timeout] [$timed_out])
-    };
-    (@scan async $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = [$timeout:expr] $($rest:tt)*) => {
-        $crate::__retry_attempt!(@race $clock $site $schedule $all $op [$timeout] [|__timed_out| $crate::__private::timed_out_into(__timed_out)])
-    };
-    (@scan sync $clock:ident $site:ident $schedule:tt $all:tt $op:tt attempt_timeout = $v:tt $($rest:tt)*) => {
-        $crate::__private::compile_error!(
-            "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
-        )
-    };
-    (@scan $mode:ident $clock:ident $site:ident $schedule:tt $all:tt $op:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_attempt!(@scan $mode $clock $site $schedule $all $op $($rest)*)
-    };
-    (@scan sync $clock:ident $site:ident $schedule:tt $all:tt [$op:expr]) => {
+    (mode = sync, attempt_timeout = [], clock = $clock:ident, site = $site:ident, schedule = $schedule:tt, op = [$op:expr]) => {
         $crate::__private::attempt($site.on(), || $op)
     };
-    (@scan async $clock:ident $site:ident $schedule:tt $all:tt [$op:expr]) => {{
+    (mode = async, attempt_timeout = [], clock = $clock:ident, site = $site:ident, schedule = $schedule:tt, op = [$op:expr]) => {{
         let __operation = $crate::__private::core::pin::pin!(async { $op });
         let mut __attempt = $crate::__private::attempt_async($site.on(), __operation);
         $crate::__private::core::future::poll_fn(move |__cx| __attempt.poll_result(__cx)).await
     }};
-    (@race $clock:ident $site:ident ($form:ident $backoff:ident) $all:tt [$op:expr] [$timeout:expr] [$timed_out:expr]) => {{
+    (mode = sync, attempt_timeout = [$($value:tt)+], $($state:tt)*) => {
+        $crate::__private::compile_error!(
+            "`attempt_timeout` works with `retry_async!` only: a blocking operation cannot be interrupted, so give it a timeout of its own (a socket's read timeout, say)"
+        )
+    };
+    (mode = async, attempt_timeout = [($timeout:expr, $timed_out:expr)], $($state:tt)*) => {
+        $crate::__retry_attempt!(@race timeout = [$timeout], timed_out = [$timed_out], $($state)*)
+    };
+    (mode = async, attempt_timeout = [$timeout:expr], $($state:tt)*) => {
+        $crate::__retry_attempt!(@race timeout = [$timeout], timed_out = [|__timed_out| $crate::__private::timed_out_into(__timed_out)], $($state)*)
+    };
+    (@race timeout = [$timeout:expr], timed_out = [$timed_out:expr], clock = $clock:ident, site = $site:ident, schedule = ($form:ident $backoff:ident $schedule:tt), op = [$op:expr]) => {{
         let __limit_us = $crate::__private::attempt_timeout_us($timeout);
         let __limit_us = $site.attempt_limit_us(
             __limit_us,
-            $crate::__retry_form!(@schedule $form $backoff $all),
+            $crate::__retry_form!(@schedule $form $backoff $schedule),
             || $crate::__private::now_async(&mut $clock),
         );
         let __operation = $crate::__private::core::pin::pin!(async { $op });
@@ -619,11 +661,11 @@ macro_rules! __retry_attempt {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_form {
-    (@before plain $backoff:ident $pairs:tt) => {
-        $crate::__retry_schedule!(@declare $backoff $pairs);
+    (@before plain $backoff:ident $schedule:tt) => {
+        $crate::__retry_schedule!(@declare $backoff $schedule);
     };
-    (@before attempt $backoff:ident $pairs:tt) => {
-        let $backoff = &$crate::__retry_schedule!(@value $backoff $pairs);
+    (@before attempt $backoff:ident $schedule:tt) => {
+        let $backoff = &$crate::__retry_schedule!(@value $backoff $schedule);
     };
     (@bind plain $site:ident $backoff:ident []) => {};
     (@bind attempt $site:ident $backoff:ident [$attempt:tt : $ty:ty]) => {
@@ -635,58 +677,58 @@ macro_rules! __retry_form {
     (@attempt $site:ident $backoff:ident) => {
         $site.attempt($backoff)
     };
-    (@schedule plain $backoff:ident $pairs:tt) => { $crate::__retry_schedule!(@get $backoff $pairs) };
-    (@schedule attempt $backoff:ident $pairs:tt) => { $backoff };
+    (@schedule plain $backoff:ident $schedule:tt) => { $crate::__retry_schedule!(@get $backoff $schedule) };
+    (@schedule attempt $backoff:ident $schedule:tt) => { $backoff };
 }
 
 /// The schedule. With no schedule key, `backoff` (or the default) itself, borrowed where it is:
 /// a constant is not copied. With keys, `backoff` adjusted by them, built once at the first
 /// failure into a slot of the loop's.
 ///
-/// `@value [pairs]`: the schedule as a value. `@declare slot [pairs]`: the slot, if keys need
-/// one. `@get slot [pairs]`: a reference to the schedule, at a failure.
+/// `@value slot {schedule}`: the schedule as a value. `@declare slot {schedule}`: the slot, if
+/// keys need one. `@get slot {schedule}`: a reference to the schedule, at a failure. The
+/// `{schedule}` is the slot `backoff` and the six slots of the keys that adjust it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __retry_schedule {
-    (@$mode:ident $slot:tt [$($pairs:tt)*]) => {
-        $crate::__retry_schedule!(@scan $mode $slot [$($pairs)*] $($pairs)*)
+    (@plain value $slot:tt $backoff:tt) => {
+        $crate::__retry_value!($backoff or [$crate::__private::DEFAULT_BACKOFF])
     };
-    (@scan $mode:ident $slot:tt $all:tt attempts = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt timeout = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt wait_initial = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt wait_max = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt wait_jitter = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt wait_exp_base = $v:tt $($rest:tt)*) => { $crate::__retry_schedule!(@keys $mode $slot $all) };
-    (@scan $mode:ident $slot:tt $all:tt $other:ident = $v:tt $($rest:tt)*) => {
-        $crate::__retry_schedule!(@scan $mode $slot $all $($rest)*)
-    };
-    (@scan $mode:ident $slot:tt $all:tt) => { $crate::__retry_schedule!(@plain $mode $slot $all) };
+    (@plain declare $slot:tt $backoff:tt) => {};
+    (@plain get $slot:tt $backoff:tt) => { &$crate::__retry_schedule!(@plain value $slot $backoff) };
 
-    (@plain value $slot:tt [$($key:ident = $value:tt)*]) => {
-        $crate::__retry_pick!(backoff [$crate::__private::DEFAULT_BACKOFF] [] [] $($key = $value)*)
-    };
-    (@plain declare $slot:tt $all:tt) => {};
-    (@plain get $slot:tt $all:tt) => { &$crate::__retry_schedule!(@plain value $slot $all) };
-
-    (@keys value $slot:tt [$($key:ident = $value:tt)*]) => {
+    (@keys value $slot:tt {
+        backoff: $backoff:tt attempts: $attempts:tt timeout: $timeout:tt wait_initial: $wait_initial:tt
+        wait_max: $wait_max:tt wait_jitter: $wait_jitter:tt wait_exp_base: $wait_exp_base:tt
+    }) => {
         $crate::__private::schedule(
-            $crate::__retry_pick!(backoff [$crate::__private::DEFAULT_BACKOFF] [] [] $($key = $value)*),
-            $crate::__retry_pick!(attempts [$crate::__private::None] [$crate::__private::Some] [] $($key = $value)*),
-            $crate::__retry_pick!(timeout [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_initial [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_max [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_jitter [$crate::__private::None] [$crate::__private::duration_key] [] $($key = $value)*),
-            $crate::__retry_pick!(wait_exp_base [$crate::__private::None] [$crate::__private::exp_base] [] $($key = $value)*),
+            $crate::__retry_value!($backoff or [$crate::__private::DEFAULT_BACKOFF]),
+            $crate::__retry_value!($attempts wrap [$crate::__private::Some] or [$crate::__private::None]),
+            $crate::__retry_value!($timeout wrap [$crate::__private::duration_key] or [$crate::__private::None]),
+            $crate::__retry_value!($wait_initial wrap [$crate::__private::duration_key] or [$crate::__private::None]),
+            $crate::__retry_value!($wait_max wrap [$crate::__private::duration_key] or [$crate::__private::None]),
+            $crate::__retry_value!($wait_jitter wrap [$crate::__private::duration_key] or [$crate::__private::None]),
+            $crate::__retry_value!($wait_exp_base wrap [$crate::__private::exp_base] or [$crate::__private::None]),
         )
     };
-    (@keys declare $slot:ident $all:tt) => {
+    (@keys declare $slot:ident $schedule:tt) => {
         let mut $slot = $crate::__private::None;
     };
-    (@keys get $slot:ident $all:tt) => {
+    (@keys get $slot:ident $schedule:tt) => {
         match $slot {
             $crate::__private::Some(ref __schedule) => __schedule,
-            $crate::__private::None => $slot.insert($crate::__retry_schedule!(@keys value $slot $all)),
+            $crate::__private::None => $slot.insert($crate::__retry_schedule!(@keys value $slot $schedule)),
         }
+    };
+
+    // Plain or keys: plain when the six slots of the keys are all empty.
+    (@$what:ident $slot:tt {
+        backoff: $backoff:tt attempts: [] timeout: [] wait_initial: [] wait_max: [] wait_jitter: [] wait_exp_base: []
+    }) => {
+        $crate::__retry_schedule!(@plain $what $slot $backoff)
+    };
+    (@$what:ident $slot:tt $schedule:tt) => {
+        $crate::__retry_schedule!(@keys $what $slot $schedule)
     };
 }
 
@@ -706,11 +748,11 @@ macro_rules! __retry_mode {
     (async sleep $clock:ident $wait:ident) => {
         $crate::__private::sleep_async(&mut $clock, $wait).await
     };
-    (sync nesting [$($pairs:tt)*]) => {
-        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_sync!] [] $($pairs)*)
+    (sync nesting $flatten:tt) => {
+        $crate::__retry_value!($flatten wrap [$crate::__retry_flatten_sync!] or [$crate::__private::NotFlattened])
     };
-    (async nesting [$($pairs:tt)*]) => {
-        $crate::__retry_pick!(flatten [$crate::__private::NotFlattened] [$crate::__flatten_async!] [] $($pairs)*)
+    (async nesting $flatten:tt) => {
+        $crate::__retry_value!($flatten wrap [$crate::__retry_flatten_async!] or [$crate::__private::NotFlattened])
     };
 }
 
@@ -721,17 +763,17 @@ macro_rules! __retry_mode {
 #[macro_export]
 macro_rules! __retry_default_clock {
     (sync) => {
-        $crate::__default_clock!()
+        $crate::__retry_default_sync_clock!()
     };
     (async) => {
-        $crate::__default_async_clock!()
+        $crate::__retry_default_async_clock!()
     };
 }
 
 #[cfg(feature = "std")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::StdClock::new()
     };
@@ -740,7 +782,7 @@ macro_rules! __default_clock {
 #[cfg(all(not(feature = "std"), feature = "embassy-time"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::EmbassyClock
     };
@@ -753,7 +795,7 @@ macro_rules! __default_clock {
 ))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal::delay::DelayNs`, or a timer of yours that implements `stamina::Clock`"
@@ -764,7 +806,7 @@ macro_rules! __default_clock {
 #[cfg(not(any(feature = "std", feature = "embassy-time", feature = "embedded-hal")))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_clock {
+macro_rules! __retry_default_sync_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry!` has no default clock without the `std` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `DelayNs` (with stamina's `embedded-hal` feature), or a timer of yours that implements `stamina::Clock`"
@@ -775,7 +817,7 @@ macro_rules! __default_clock {
 #[cfg(feature = "tokio")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::TokioClock::new()
     };
@@ -784,7 +826,7 @@ macro_rules! __default_async_clock {
 #[cfg(all(not(feature = "tokio"), feature = "embassy-time"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::EmbassyClock
     };
@@ -796,7 +838,7 @@ macro_rules! __default_async_clock {
 ))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::DelayClock::new(delay)` over your HAL's `embedded_hal_async::delay::DelayNs`, or a timer of yours that implements `stamina::AsyncClock`"
@@ -811,7 +853,7 @@ macro_rules! __default_async_clock {
 )))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_async_clock {
+macro_rules! __retry_default_async_clock {
     () => {
         $crate::__private::compile_error!(
             "`retry_async!` has no default clock without the `tokio` or `embassy-time` feature: pass one with `clock = ...`, e.g. `clock = stamina::TokioClock::new()` (with stamina's `tokio` feature), `stamina::EmbassyClock` (`embassy-time`), `stamina::DelayClock::new(delay)` over an async HAL `DelayNs` (`embedded-hal-async`), or a timer of yours that implements `stamina::AsyncClock`"
@@ -822,7 +864,7 @@ macro_rules! __default_async_clock {
 #[cfg(feature = "std")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_rng {
+macro_rules! __retry_default_rng {
     () => {
         $crate::StdRng::new()
     };
@@ -831,8 +873,41 @@ macro_rules! __default_rng {
 #[cfg(not(feature = "std"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __default_rng {
+macro_rules! __retry_default_rng {
     () => {
         $crate::GlobalRng
+    };
+}
+
+/// `flatten` in `retry!`.
+#[cfg(feature = "std")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_sync {
+    ($value:expr) => {
+        $crate::__private::flatten($value)
+    };
+}
+
+/// `flatten` in `retry!` without `std`.
+#[cfg(not(feature = "std"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_sync {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` needs the `std` feature (it counts nesting in a thread-local)"
+        )
+    };
+}
+
+/// `flatten` in `retry_async!`: a thread-local depth does not follow a task.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __retry_flatten_async {
+    ($value:expr) => {
+        $crate::__private::compile_error!(
+            "`flatten` works with the blocking `retry!` only (it counts nesting per thread, and a task moves between threads): in async code, pass `attempts = 1` to the inner calls while an outer loop retries"
+        )
     };
 }

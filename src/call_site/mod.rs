@@ -100,10 +100,10 @@ where
     #[inline(always)]
     pub fn failed<const N: usize, E, M>(
         &mut self,
-        backoff: &Backoff<N>,
-        now: &mut impl FnMut() -> u64,
         error: &E,
         described: &dyn Debug,
+        backoff: &Backoff<N>,
+        now: &mut impl FnMut() -> u64,
     ) -> Option<(u64, Guards)>
     where
         On: RetryOn<E, M>,
