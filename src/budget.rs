@@ -77,6 +77,7 @@ impl Budget {
     /// assert_eq!(budget.available(), 3);
     /// assert_eq!(budget.milli_tokens(), 3000);
     /// ```
+    #[must_use]
     pub const fn new(max_retries: u32) -> Self {
         let max = max_retries.saturating_mul(RETRY);
         Self {
@@ -99,6 +100,7 @@ impl Budget {
     /// assert_eq!(BUDGET.deposit(), 500);
     /// assert_eq!(BUDGET.available(), 1);
     /// ```
+    #[must_use]
     pub const fn refill_per_success(self, milli_tokens: u32) -> Self {
         Self {
             refill: milli_tokens,

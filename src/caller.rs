@@ -136,6 +136,10 @@ impl<On, C, R, const N: usize> RetryingCaller<On, C, R, N> {
     /// Calls `op` until it succeeds, returns an error that `on` does not retry, or the schedule
     /// gives up; returns the last result unchanged.
     ///
+    /// # Errors
+    ///
+    /// The last error of `op`, unchanged, once the loop stops retrying.
+    ///
     /// ```
     /// let mut caller = stamina::RetryingCaller::new(|_: &&str| true)
     ///     .clock(stamina::testing::ManualClock::new());
@@ -168,6 +172,10 @@ impl<On, C, R, const N: usize> RetryingCaller<On, C, R, N> {
     }
 
     /// [`call`](Self::call) for an async closure, waiting on an [`AsyncClock`].
+    ///
+    /// # Errors
+    ///
+    /// The last error of `op`, unchanged, once the loop stops retrying.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

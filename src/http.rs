@@ -90,6 +90,7 @@ pub fn retry_after_at(value: &HeaderValue, now: SystemTime) -> Option<Duration> 
 /// assert!(stamina::http::is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
 /// assert!(!stamina::http::is_retryable_status(StatusCode::NOT_FOUND));
 /// ```
+#[must_use]
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
@@ -159,7 +160,7 @@ fn http_date_secs(text: &[u8], now_secs: u64) -> Option<u64> {
             };
             let day = two_digits(*d1, *d2)?;
             let year = two_digits(*y1, *y2)? * 100 + two_digits(*y3, *y4)?;
-            return unix_secs(year, month(&[*m1, *m2, *m3])?, day, time);
+            return unix_secs(year, month([*m1, *m2, *m3])?, day, time);
         }
         if LONG_DAYS.contains(&day_name) {
             // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`
@@ -169,7 +170,7 @@ fn http_date_secs(text: &[u8], now_secs: u64) -> Option<u64> {
                 return None;
             };
             let year = full_year(two_digits(*y1, *y2)?, now_secs);
-            return unix_secs(year, month(&[*m1, *m2, *m3])?, two_digits(*d1, *d2)?, time);
+            return unix_secs(year, month([*m1, *m2, *m3])?, two_digits(*d1, *d2)?, time);
         }
         return None;
     }
@@ -186,7 +187,7 @@ fn http_date_secs(text: &[u8], now_secs: u64) -> Option<u64> {
         two_digits(*d1, *d2)?
     };
     let year = two_digits(*y1, *y2)? * 100 + two_digits(*y3, *y4)?;
-    unix_secs(year, month(&[*m1, *m2, *m3])?, day, time)
+    unix_secs(year, month([*m1, *m2, *m3])?, day, time)
 }
 
 /// The bytes before the first byte that `at` accepts, and the rest from that byte on.
@@ -201,8 +202,8 @@ fn two_digits(tens: u8, ones: u8) -> Option<u64> {
 }
 
 /// 1 for January, ..., 12 for December.
-fn month(name: &[u8; 3]) -> Option<u64> {
-    let index = MONTHS.iter().position(|m| *m == name)?;
+fn month(name: [u8; 3]) -> Option<u64> {
+    let index = MONTHS.iter().position(|m| **m == name)?;
     u64::try_from(index).ok().map(|i| i + 1)
 }
 
@@ -256,6 +257,8 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 /// in years that start on 1 March, so that the leap day ends a year: then a year's day number
 /// is a fixed function of the month, and leap days repeat every 4, 100 and 400 years.
 fn days_since_epoch(year: u64, month: u64, day: u64) -> Option<u64> {
+    // The count below for 1970-01-01 (March-based year 1969, day 306).
+    const EPOCH: u64 = 1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400 + 306;
     let (year, march_based_month) = if month > 2 {
         (year, month - 3)
     } else {
@@ -265,8 +268,6 @@ fn days_since_epoch(year: u64, month: u64, day: u64) -> Option<u64> {
     // pattern that (153 * m + 2) / 5 reproduces exactly.
     let day_of_year = (153 * march_based_month + 2) / 5 + day - 1;
     let days = year * 365 + year / 4 - year / 100 + year / 400 + day_of_year;
-    // The same count for 1970-01-01 (March-based year 1969, day 306).
-    const EPOCH: u64 = 1969 * 365 + 1969 / 4 - 1969 / 100 + 1969 / 400 + 306;
     days.checked_sub(EPOCH)
 }
 

@@ -40,9 +40,8 @@ struct Progress {
 }
 
 impl LoopState {
-    /// A loop that has made one try so far. A function rather than a constant: built field by
-    /// field in place, it costs a call site one store, where a constant is copied whole.
-    #[inline(always)]
+    /// A loop that has made one try so far.
+    #[inline(always)] // size policy (call_site): a function, one store; a constant is copied whole
     pub(crate) const fn new() -> Self {
         Self { progress: None }
     }
@@ -244,7 +243,7 @@ impl Progress {
 ///
 /// With `std` (a server, where speed counts more than bytes) it may be inlined instead, so that
 /// a constant schedule folds into the loop.
-#[cfg_attr(not(feature = "std"), inline(never))]
+#[cfg_attr(not(feature = "std"), inline(never))] // size policy (call_site): one copy
 #[cfg_attr(feature = "std", inline)]
 fn shared_step(
     progress: &mut Option<Progress>,
@@ -259,8 +258,7 @@ fn shared_step(
         Some(progress) => progress,
         None => progress.insert(Progress::start(now_us, schedule)),
     };
-    // Without this, the optimiser writes a second copy of the step for the first failure,
-    // where it knows the progress; one copy is smaller, and on firmware a retry is never hot.
+    // Size policy (call_site): no second copy of the step for the first failure.
     #[cfg(not(feature = "std"))]
     let progress = core::hint::black_box(progress);
     progress.step(schedule, now_us, wanted, rng)

@@ -1,5 +1,7 @@
-//! `retry!` and `retry_async!`: thin loops expanded inline at the call site, on top of the
-//! [`Retrying`](crate::Retrying) state machine.
+//! `retry!` and `retry_async!`: thin loops expanded inline at the call site. What the loop
+//! decides on each event (a success, a failure, the `|attempt|` binding, an attempt's time
+//! limit) is a method of the site's `CallSite` (`src/call_site/`), on the state machine that
+//! [`Retrying`](crate::Retrying) also drives (`src/loop_state.rs`).
 //!
 //! # How the expansion works
 //!
@@ -20,7 +22,9 @@
 //!    needs it: `__retry_value!` gives a slot's value or its default. `__retry_schedule!` sees
 //!    that the six schedule slots are empty and borrows `backoff` as it is, or builds the
 //!    adjusted schedule once. `__retry_attempt!` runs one try, `__retry_mode!` holds what
-//!    differs between the two modes, `__retry_form!` what differs between the two forms.
+//!    differs between the two modes, `__retry_form!` what differs between the two forms. The
+//!    keys other than `clock` and the schedule's become one `CallSite` value, and every event
+//!    of the loop is one call of its methods: the expansion holds no policy of its own.
 //!
 //! The defaults (clock, rng, `flatten`) depend on this crate's features. So they are macros
 //! chosen by `cfg` here, where the features are known. A `cfg` in the expansion would test the
@@ -118,18 +122,16 @@
 /// # Equivalent to
 ///
 /// ```text
-/// let mut progress = None; // what the loop has done: a few counters, no copy of the schedule
+/// let mut state = Retrying::new(SCHEDULE); // in effect: a few counters, the schedule borrowed
 /// loop {
 ///     match (|| OPERATION)() {
 ///         Ok(value) => break Ok(value),
 ///         Err(error) => {
-///             let decision = on.decide(&error);
-///             let now = clock.now_us();
-///             let p = progress.get_or_insert(Progress::started(now));
-///             match p.failed(&SCHEDULE, now, decision, &mut rng) {
+///             let decision = on.decide(&error); // GiveUp: break Err(error), reading no clock
+///             match state.failed(clock.now_us(), decision, &mut rng) {
 ///                 Step::RetryAfter(us) => {
-///                     on_retry(&details);
-///                     if !p.fits(clock.now_us(), us) { break Err(error) }
+///                     on_retry(&details); // then the global hooks and the reports
+///                     if state.time_left(clock.now_us()) < Some(us) { break Err(error) }
 ///                     clock.sleep_us(us)
 ///                 }
 ///                 Step::GiveUp => break Err(error),

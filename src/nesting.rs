@@ -47,6 +47,7 @@ mod counted {
     }
 
     /// Starts counting a loop if `on`; notes whether another counted loop encloses it.
+    #[must_use = "the loop is counted until the value is dropped"]
     pub fn flatten(on: bool) -> Flattened {
         if !on {
             return Flattened {

@@ -118,7 +118,7 @@ impl<const N: usize> Retrying<N> {
     /// assert_eq!(r.failed(0, Decision::Retry, &mut rng), Step::RetryAfter(100_000));
     /// assert_eq!(r.failed(100_000, Decision::Retry, &mut rng), Step::GiveUp);
     /// ```
-    #[inline(always)] // so that a constant schedule folds into the caller's loop
+    #[inline(always)] // a constant schedule folds into the caller's loop
     pub fn failed(&mut self, now_us: u64, decision: Decision, rng: &mut impl Rng) -> Step {
         let Some(wanted) = decision.encoded() else {
             return Step::GiveUp;

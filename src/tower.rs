@@ -118,12 +118,14 @@ impl<On, C, const N: usize> RetryLayer<On, C, N> {
 
     /// Pays for each retry from a [`Budget`] shared with other layers or call sites that talk to
     /// the same service: once it is dry, requests give up at once with their last result.
+    #[must_use]
     pub fn budget(mut self, budget: Arc<Budget>) -> Self {
         self.policy.budget = Some(budget);
         self
     }
 
     /// The name of the call site for hooks and reports (`callable`); `stamina::tower` unless set.
+    #[must_use]
     pub fn name(mut self, name: &'static str) -> Self {
         self.policy.name = name;
         self
@@ -264,9 +266,10 @@ where
             )
         };
     }
-    let outcome = match &policy.budget {
-        Some(budget) => retried!(budget = budget,),
-        None => retried!(),
+    let outcome = if let Some(budget) = &policy.budget {
+        retried!(budget = budget,)
+    } else {
+        retried!()
     };
     match outcome {
         Ok(Some(result)) => result,

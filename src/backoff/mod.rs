@@ -495,9 +495,9 @@ impl<const N: usize> Backoff<N> {
             Shape::Exponential { initial } => self.rebuild(initial),
             Shape::List => {
                 let mut list = self;
-                let last = if N == 0 { 0 } else { list.waits[N - 1] };
+                let last_wait = if N == 0 { 0 } else { list.waits[N - 1] };
                 list.rules.first_past_table_us =
-                    grow(last, list.rules.factor_1024ths, list.rules.cap_us);
+                    grow(last_wait, list.rules.factor_1024ths, list.rules.cap_us);
                 list
             }
         }

@@ -6,6 +6,28 @@
 //! [`operation`] (one attempt, and its race against `attempt_timeout`), [`described`] (the
 //! error as `dyn Debug` without asking the error type for `Debug`), [`waiting`] (the clock
 //! calls).
+//!
+//! # Size policy
+//!
+//! On a microcontroller every byte of flash counts: `benches/size.sh` measures the first call
+//! site of a program (the crate's whole cost) and each further one, and CI prints the figures.
+//! The optimiser is steered in a few places only, each marked with a one-line comment:
+//!
+//! - What depends on a call site's types (the filter, the hook, the error, the keys left out)
+//!   is `#[inline(always)]`: at `opt-level = "s"` the inliner is stingy, and a stand-in such as
+//!   `NoHook`, `NoBudget` or a `None` schedule key must fold away, so that a success costs what
+//!   the operation costs and a further call site costs its loop alone.
+//! - What does not (the step, `loop_state::shared_step`) is one copy for the whole program on
+//!   `no_std` (`inline(never)`): it takes the schedule as a slice and a reference and the RNG as
+//!   `&mut dyn Rng`. A `black_box` there keeps the optimiser from writing a second copy of the
+//!   step for the first failure. With `std` it may be inlined: on a server speed counts more.
+//! - What crosses into the step fits a register: an [`EncodedWait`](crate::encoded_wait) rather
+//!   than an enum, a [`Decision`](crate::Decision) as `Option<EncodedWait>`.
+//! - The loop's state is one byte to clear before the first try, at offset 0 (`Progress` is
+//!   `repr(C)` with its flag first): one short store and one short load on a Cortex-M0.
+//! - What only the reports read (the total of the waits) is kept only where a report or hook
+//!   can read it (`report::MAY_LISTEN`, or an `on_retry` hook): firmware without a reporting
+//!   feature keeps no sum.
 
 pub mod described;
 pub mod keys;

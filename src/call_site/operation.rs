@@ -16,6 +16,10 @@ use crate::{micros, AsyncClock, AttemptTimedOut, RetryOn};
 /// first so that the error type is known from it before the closure is checked: the `?`
 /// inside then knows what to convert its error into. Names the type the operation must have,
 /// so that a non-`Result` is reported at the operation.
+///
+/// # Errors
+///
+/// The operation's error, as it gave it.
 #[inline(always)]
 pub fn attempt<T, E, M, On: RetryOn<E, M>>(
     _on: &On,
@@ -87,6 +91,7 @@ impl<T, E> AttemptOutput<Result<T, E>> for Result<T, E> {
 }
 
 /// For doctests: an `AttemptTimedOut` of `us` µs.
+#[must_use]
 pub const fn attempt_timed_out(us: u64) -> AttemptTimedOut {
     AttemptTimedOut::after_us(us)
 }
@@ -103,6 +108,10 @@ pub fn attempt_timeout_us(timeout: impl DurationKey) -> u64 {
 /// attempt that is ready at once always wins and starts no sleep; with a limit of zero, an
 /// attempt that is not ready at once times out without sleeping (a clock is never asked for a
 /// zero wait).
+///
+/// # Errors
+///
+/// The attempt's error, or `timed_out`'s value when the clock wins.
 pub async fn race<T, E, C: AsyncClock>(
     attempt: impl Future<Output = Result<T, E>>,
     clock: &mut C,
@@ -139,6 +148,7 @@ pub async fn race<T, E, C: AsyncClock>(
 
 /// What a timed-out attempt becomes with `attempt_timeout = d`: `E::from(AttemptTimedOut)`.
 /// Called in a closure of the expansion, so that its bound is checked there alone.
+#[must_use]
 #[inline(always)]
 pub fn timed_out_into<E: FromAttemptTimedOut>(timed_out: AttemptTimedOut) -> E {
     E::from_attempt_timed_out(timed_out)

@@ -14,7 +14,7 @@ pub(super) type Guard = Box<dyn Send>;
 /// The guards the hooks of one retry handed back: dropped, once, when the wait ends (or with
 /// the loop), newest first. With `std`, one pointer, null when there are none (the usual case):
 /// a loop moves it across every wait, and a wider value (a `Vec`) made the failure path of
-/// `retry!` 2.5x slower on x86_64 through partial stores and wide reloads. Without `std`,
+/// `retry!` 2.5x slower on `x86_64` through partial stores and wide reloads. Without `std`,
 /// nothing.
 #[derive(Default)]
 pub struct Guards {
@@ -32,6 +32,7 @@ impl Guards {
 
     /// Drops the guards, newest first.
     #[inline(always)]
+    #[allow(clippy::unused_self)] // taken by value: ending the guards is dropping them
     pub(crate) fn end(self) {}
 }
 
