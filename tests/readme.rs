@@ -188,3 +188,42 @@ fn rustdoc_links_the_readme_labels_to_the_crate_s_own_pages() {
         );
     }
 }
+
+/// The README's "How it is built" names every top-level module of `src/` (a file or a folder)
+/// and only paths that exist, so that it keeps matching the folders.
+#[test]
+fn the_architecture_section_matches_the_folders() {
+    let readme = read("README.md");
+    let start = readme
+        .find("## How it is built")
+        .expect("README.md has a \"How it is built\" section");
+    let section = &readme[start..];
+    let section = &section[..section[2..].find("\n## ").map_or(section.len(), |end| end + 2)];
+    let named: Vec<&str> = section
+        .split('`')
+        .filter(|word| word.starts_with("src/"))
+        .collect();
+    for path in &named {
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(path).exists(),
+            "README.md's architecture names {path}, which does not exist"
+        );
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in fs::read_dir(src).expect("src/ is readable") {
+        let name = entry.expect("an entry of src/").file_name();
+        let name = name.to_string_lossy();
+        if name == "lib.rs" {
+            continue; // the list of modules itself
+        }
+        let path = if name.ends_with(".rs") {
+            format!("src/{name}")
+        } else {
+            format!("src/{name}/")
+        };
+        assert!(
+            named.contains(&path.as_str()),
+            "README.md's architecture does not name {path}"
+        );
+    }
+}
