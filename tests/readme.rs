@@ -198,7 +198,9 @@ fn the_architecture_section_matches_the_folders() {
         .find("## How it is built")
         .expect("README.md has a \"How it is built\" section");
     let section = &readme[start..];
-    let section = &section[..section[2..].find("\n## ").map_or(section.len(), |end| end + 2)];
+    let section = &section[..section[2..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 2)];
     let named: Vec<&str> = section
         .split('`')
         .filter(|word| word.starts_with("src/"))

@@ -317,6 +317,25 @@ fn give_up_decision_ends_at_once() {
         Step::GiveUp
     );
     assert_eq!(r.retries(), 0);
+    // The state is as before: no deadline started, the first try still the upcoming one.
+    assert_eq!(r, Retrying::new(Backoff::new()));
+    assert_eq!(r.time_left(1_000_000_000), Some(u64::MAX));
+    assert_eq!(r.attempt().num(), 1);
+}
+
+#[test]
+fn a_give_up_by_the_schedule_counts_no_retry() {
+    let mut r = Retrying::new(Backoff::new().attempts(2).wait_jitter(Duration::ZERO));
+    let mut rng = FastRng::new(1);
+    assert_eq!(
+        r.failed(0, Decision::Retry, &mut rng),
+        Step::RetryAfter(100_000)
+    );
+    assert_eq!(r.failed(100_000, Decision::Retry, &mut rng), Step::GiveUp);
+    assert_eq!((r.retries(), r.waited()), (1, Duration::from_millis(100)));
+    // Asked again, it gives up again and still counts one retry.
+    assert_eq!(r.failed(200_000, Decision::Retry, &mut rng), Step::GiveUp);
+    assert_eq!(r.retries(), 1);
 }
 
 #[test]
