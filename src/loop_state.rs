@@ -169,9 +169,10 @@ impl Progress {
     }
 
     /// The step: try number `retries + 1` failed at `now_us`, and the filter asked for
-    /// `wanted`. A retry is counted, and the next jitter-free wait grown, only when the answer
-    /// is a wait. Not generic (the RNG is a trait object), so that every call site of a program
-    /// calls the same code.
+    /// `wanted`. The retry is counted and the next jitter-free wait grown first (the registers
+    /// are then free for the draw), and both are taken back if the answer is to give up: a
+    /// loop that gives up is left as it was. Not generic (the RNG is a trait object), so that
+    /// every call site of a program calls the same code.
     #[inline(always)]
     fn step(
         &mut self,
@@ -180,16 +181,21 @@ impl Progress {
         wanted: EncodedWait,
         rng: &mut dyn Rng,
     ) -> EncodedWait {
-        let failed_try = self.retries.saturating_add(1);
-        let wait = self.wait_after(schedule, self.base_us, failed_try, now_us, wanted, rng);
-        if let Some(us) = wait.wait_us() {
-            self.retries = failed_try;
-            self.base_us = match schedule.jitter_kind() {
-                // Decorrelated waits grow from the last wait drawn, not from a jitter-free one.
-                Jitter::Decorrelated if wanted.is_none() && self.sleeps => us,
-                Jitter::Decorrelated => self.base_us,
-                _ => schedule.following_base_us(failed_try, self.base_us),
-            };
+        let (retries, base_us) = (self.retries, self.base_us);
+        self.retries = retries.saturating_add(1);
+        self.base_us = schedule.following_base_us(self.retries, base_us);
+        let wait = self.wait_after(schedule, base_us, self.retries, now_us, wanted, rng);
+        match wait.wait_us() {
+            // Decorrelated waits grow from the last wait drawn, not from a jitter-free one.
+            Some(us) if matches!(schedule.jitter_kind(), Jitter::Decorrelated) => {
+                self.base_us = if wanted.is_none() && self.sleeps {
+                    us
+                } else {
+                    base_us
+                };
+            }
+            Some(_) => {}
+            None => (self.retries, self.base_us) = (retries, base_us),
         }
         wait
     }
