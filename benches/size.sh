@@ -7,12 +7,22 @@
 # hand-written baseline. Fails if a soft-float routine is linked or if a panic path survives
 # (the probe's panic handler calls an undefined symbol, so the link itself fails). It also
 # reports the size target (first site within 1.25x of the baseline, a further site at most 64
-# bytes on thumbv7em) as figures; with --enforce-budget, missing it fails.
+# bytes on thumbv7em) as figures; with --enforce-budget, missing it fails. With --no-growth,
+# a first or further call site larger than the figures BENCHMARKS.md records fails (CI passes
+# it): a change that costs flash must say so there.
 #
-# Usage: benches/size.sh [--enforce-budget]     (from the repository root or anywhere)
+# Usage: benches/size.sh [--enforce-budget] [--no-growth]     (from the repository root or anywhere)
 set -euo pipefail
 enforce_budget=false
-[ "${1:-}" = --enforce-budget ] && enforce_budget=true
+no_growth=false
+for arg in "$@"; do
+    case "$arg" in
+        --enforce-budget) enforce_budget=true ;;
+        --no-growth) no_growth=true ;;
+        *) echo "usage: benches/size.sh [--enforce-budget] [--no-growth]" >&2; exit 2 ;;
+    esac
+done
+benchmarks="$(cd "$(dirname "$0")/.." && pwd)/BENCHMARKS.md"
 cd "$(dirname "$0")/size"
 
 TARGETS=(thumbv7em-none-eabihf thumbv6m-none-eabi)
@@ -98,4 +108,30 @@ fi
 echo "target, a further call site on $v7: at most 64 bytes; is $further bytes$over"
 if $enforce_budget && [ "$budget" -ne 0 ]; then
     exit 1
+fi
+
+# No growth: the first and further call sites against BENCHMARKS.md's table.
+recorded() { # $1: the row's label; prints its two figures (thumbv7em, thumbv6m)
+    grep -F "| $1 |" "$benchmarks" | awk -F'|' '{ gsub(/ /, "", $3); gsub(/ /, "", $4); print $3, $4 }'
+}
+if $no_growth; then
+    read -r rec_first_v7 rec_first_v6 < <(recorded '`retry!`, first call site (the crate'"'"'s whole cost)')
+    read -r rec_further_v7 rec_further_v6 < <(recorded '`retry!`, each further call site, same schedule')
+    grown=0
+    check() { # label, measured, recorded
+        if [ "$2" -gt "$3" ]; then
+            echo "error: $1 is $2 bytes, more than the $3 that BENCHMARKS.md records" >&2
+            grown=1
+        fi
+    }
+    v6=thumbv6m-none-eabi
+    check "the first call site on $v7" $((text[$v7.retry-1] - text[$v7.none])) "$rec_first_v7"
+    check "the first call site on $v6" $((text[$v6.retry-1] - text[$v6.none])) "$rec_first_v6"
+    check "a further call site on $v7" $((text[$v7.retry-2] - text[$v7.retry-1])) "$rec_further_v7"
+    check "a further call site on $v6" $((text[$v6.retry-2] - text[$v6.retry-1])) "$rec_further_v6"
+    if [ "$grown" -ne 0 ]; then
+        echo "a call site grew: make it smaller, or record the new figures in BENCHMARKS.md and say why" >&2
+        exit 1
+    fi
+    echo "no growth: first and further call sites within BENCHMARKS.md's figures ($rec_first_v7/$rec_first_v6, $rec_further_v7/$rec_further_v6)"
 fi
