@@ -117,6 +117,10 @@ recorded() { # $1: the row's label; prints its two figures (thumbv7em, thumbv6m)
 if $no_growth; then
     read -r rec_first_v7 rec_first_v6 < <(recorded '`retry!`, first call site (the crate'"'"'s whole cost)')
     read -r rec_further_v7 rec_further_v6 < <(recorded '`retry!`, each further call site, same schedule')
+    if [ -z "${rec_first_v6:-}" ] || [ -z "${rec_further_v6:-}" ]; then
+        echo "error: BENCHMARKS.md's size table has no first or further call site row to check against" >&2
+        exit 1
+    fi
     grown=0
     check() { # label, measured, recorded
         if [ "$2" -gt "$3" ]; then
