@@ -21,7 +21,7 @@ pub use crate::call_site::operation::{
     AttemptOutput, Attempting, FromAttemptTimedOut,
 };
 pub use crate::call_site::waiting::{now, now_async, sleep, sleep_async, wait_ended};
-pub use crate::call_site::CallSite;
+pub use crate::call_site::{judge, CallSite};
 #[cfg(feature = "std")]
 pub use crate::nesting::flatten;
 pub use crate::nesting::{Nesting, NotFlattened};

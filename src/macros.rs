@@ -595,7 +595,9 @@ macro_rules! __retry_loop {
                     use $crate::__private::{ViaDebug as _, ViaPlaceholder as _};
                     (&$crate::__private::Described(&__error)).described()
                 };
+                let __decision = $crate::__private::judge(&__error, &mut __site);
                 match __site.failed(
+                    __decision,
                     &__error,
                     __described,
                     __schedule,

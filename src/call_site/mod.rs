@@ -1,6 +1,9 @@
 //! The policy of one `retry!` / `retry_async!` call site: what happens on each event of the
 //! loop that the macros write there. The macros parse the keys and write the loop; everything
-//! the loop decides goes through a [`CallSite`], so the policy is written once, in Rust.
+//! the loop decides goes through a [`CallSite`], so the policy is written once, in Rust: a
+//! method per event (`succeeded`, `failed`, `attempt`, `attempt_limit_us`), and [`judge`], the
+//! filter's verdict, a function so that a filter of the wrong type is reported with the error
+//! type it should take.
 //!
 //! The files: [`keys`] (what each key takes, and its stand-in when it is left out),
 //! [`operation`] (one attempt, and its race against `attempt_timeout`), [`described`] (the
@@ -39,7 +42,7 @@ use core::fmt::Debug;
 use crate::loop_state::LoopState;
 use crate::nesting::Nesting;
 use crate::report::{self, Guards};
-use crate::{micros, Attempt, Backoff, RetryDetails, RetryOn, Rng};
+use crate::{micros, Attempt, Backoff, Decision, RetryDetails, RetryOn, Rng};
 use keys::{BudgetKey, Hook};
 
 /// What a call site keeps across its tries: its keys' values and the loop's state. The clock
@@ -114,24 +117,25 @@ where
         self.budget.deposit();
     }
 
-    /// The operation failed with `error`: asks `on`, reads the clock, takes the shared step,
+    /// The operation failed with `error`, and `on` judged it `decision` (see [`judge`]): reads
+    /// the clock, takes the shared step,
     /// draws from the budget, tells the hooks and the reports, checks that the wait still fits
     /// before the deadline after they ran (they may be slow during an outage), and answers the
     /// wait in µs with the hooks' guards, or `None` to give up. Inlined at the site, it keeps
     /// there only what is generic; the step itself is out of line and shared.
     #[inline(always)]
-    pub fn failed<const N: usize, E, M>(
+    pub fn failed<const N: usize, E>(
         &mut self,
+        decision: Decision,
         error: &E,
         described: &dyn Debug,
         backoff: &Backoff<N>,
         now: &mut impl FnMut() -> u64,
     ) -> Option<(u64, Guards)>
     where
-        On: RetryOn<E, M>,
         H: Hook<E>,
     {
-        let wanted = self.on.decide(error).encoded()?;
+        let wanted = decision.encoded()?;
         if self.nesting.enclosed() {
             return None;
         }
@@ -184,4 +188,18 @@ where
         }
         Some((wait_us, guards))
     }
+}
+
+/// `on`'s verdict on the error of a failed attempt. A function with the error first, not a
+/// method: the error's type is known before the filter's bound is checked, so a filter that
+/// does not fit is reported with the type it should take (`|e: &MyError|`, not `|e: &_|`).
+#[inline(always)]
+pub fn judge<E, M, R, On, H, Name, B, Ns>(
+    error: &E,
+    site: &mut CallSite<R, On, H, Name, B, Ns>,
+) -> Decision
+where
+    On: RetryOn<E, M>,
+{
+    site.on.decide(error)
 }
