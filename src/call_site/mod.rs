@@ -118,10 +118,10 @@ where
     }
 
     /// The operation failed with `error`, and `on` judged it `decision` (see [`judge`]): reads
-    /// the clock, takes the shared step,
-    /// draws from the budget, tells the hooks and the reports, checks that the wait still fits
-    /// before the deadline after they ran (they may be slow during an outage), and answers the
-    /// wait in µs with the hooks' guards, or `None` to give up. Inlined at the site, it keeps
+    /// the clock, takes the shared step, draws from the budget, tells the hooks and the
+    /// reports, checks that the wait still fits before the deadline after they ran (they may be
+    /// slow during an outage), and answers the wait in µs with the hooks' guards, or `None` to
+    /// give up. Inlined at the site, it keeps
     /// there only what is generic; the step itself is out of line and shared.
     #[inline(always)]
     pub fn failed<const N: usize, E>(

@@ -34,22 +34,24 @@ pub(crate) const MAY_LISTEN: bool = cfg!(any(
 ));
 
 /// Whether anything listens to the reports: `defmt`, or with `std` a global hook (the default
-/// ones included: one atomic load), or without `std` the `log` or `tracing` feature.
+/// ones included: one atomic load). Without `std` the build's features are the whole answer,
+/// [`MAY_LISTEN`].
 #[inline(always)]
 pub(crate) fn listened() -> bool {
-    cfg!(feature = "defmt") || others_listen()
+    MAY_LISTEN && (cfg!(feature = "defmt") || hooks_listen())
 }
 
 #[cfg(feature = "std")]
 #[inline(always)]
-fn others_listen() -> bool {
+fn hooks_listen() -> bool {
     hooks::any()
 }
 
+/// No global hooks without `std`: the `log` and `tracing` features report directly.
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-fn others_listen() -> bool {
-    cfg!(any(feature = "log", feature = "tracing"))
+fn hooks_listen() -> bool {
+    true
 }
 
 /// The name of every event: stamina's.
